@@ -1,0 +1,40 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "license-bus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LicenseBusCore", targets: ["LicenseBusCore"]),
+        .executable(name: "license-tool", targets: ["license-tool"]),
+        .executable(name: "license-bench", targets: ["license-bench"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLicenseBusOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(name: "LicenseBusCrypto", dependencies: ["CLicenseBusOpenSSL"]),
+        .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto"]),
+        .target(name: "LicenseBusCLI", dependencies: ["LicenseBusCore", "LicenseBusCrypto"]),
+        .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
+        .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore"]),
+        .target(
+            name: "LicenseBusTestSupport",
+            dependencies: ["LicenseBusCore"],
+            path: "Tests/LicenseBusTestSupport"
+        ),
+        .testTarget(name: "LicenseBusCryptoTests", dependencies: ["LicenseBusCrypto", "LicenseBusTestSupport"]),
+        .testTarget(name: "LicenseBusCoreTests", dependencies: ["LicenseBusCore", "LicenseBusTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["LicenseBusTestSupport", "license-tool"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,262 @@
+/// A strict JSON parser (RFC 8259) for untrusted input.
+///
+/// It accepts exactly one value with optional surrounding white space, validates UTF-8,
+/// rejects duplicate member names (RFC 7515 §4 allows a JOSE parser to), lone surrogates,
+/// control characters in strings, and nesting deeper than ``maximumDepth``. It never
+/// recurses deeper than that bound, so hostile input cannot exhaust the stack.
+public struct JSONParser {
+    /// The deepest nesting of arrays and objects accepted.
+    public static let maximumDepth = 32
+
+    /// Why a text is not accepted JSON.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong and at which byte offset.
+        public let description: String
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var index = 0
+
+    private init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// Parses one JSON value.
+    /// - Parameter bytes: UTF-8 JSON text.
+    /// - Returns: The value.
+    /// - Throws: ``Failure`` when the text is not one strict JSON value.
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(Failure) -> JSONValue in try parse(buffer) }
+        }
+        return try result.get()
+    }
+
+    /// Parses one JSON value.
+    /// - Parameter buffer: UTF-8 JSON text.
+    /// - Returns: The value.
+    /// - Throws: ``Failure`` when the text is not one strict JSON value.
+    public static func parse(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw parser.failure("unexpected data after the value") }
+        return value
+    }
+
+    private func failure(_ what: String) -> Failure {
+        Failure(description: "\(what) at byte \(self.index)")
+    }
+
+    private var current: UInt8? {
+        self.index < self.bytes.count ? self.bytes[self.index] : nil
+    }
+
+    private mutating func skipWhitespace() {
+        while let byte = self.current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+            self.index += 1
+        }
+    }
+
+    private mutating func expect(_ literal: StaticString) throws(Failure) {
+        let count = literal.utf8CodeUnitCount
+        guard self.index + count <= self.bytes.count else { throw self.failure("truncated literal") }
+        for offset in 0..<count where self.bytes[self.index + offset] != literal.utf8Start[offset] {
+            throw self.failure("invalid literal")
+        }
+        self.index += count
+    }
+
+    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+        guard let byte = self.current else { throw self.failure("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"): return try self.parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try self.parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try self.parseString())
+        case UInt8(ascii: "t"):
+            try self.expect("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try self.expect("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try self.expect("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try self.parseNumber()
+        default:
+            throw self.failure("unexpected character")
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw self.failure("nesting deeper than \(Self.maximumDepth)") }
+        self.index += 1
+        var members: [String: JSONValue] = [:]
+        self.skipWhitespace()
+        if self.current == UInt8(ascii: "}") {
+            self.index += 1
+            return .object(members)
+        }
+        while true {
+            self.skipWhitespace()
+            guard self.current == UInt8(ascii: "\"") else { throw self.failure("expected a member name") }
+            let name = try self.parseString()
+            self.skipWhitespace()
+            guard self.current == UInt8(ascii: ":") else { throw self.failure("expected ':'") }
+            self.index += 1
+            self.skipWhitespace()
+            let value = try self.parseValue(depth: depth)
+            guard members.updateValue(value, forKey: name) == nil else {
+                throw self.failure("duplicate member name")
+            }
+            self.skipWhitespace()
+            switch self.current {
+            case UInt8(ascii: ","): self.index += 1
+            case UInt8(ascii: "}"):
+                self.index += 1
+                return .object(members)
+            default: throw self.failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw self.failure("nesting deeper than \(Self.maximumDepth)") }
+        self.index += 1
+        var elements: [JSONValue] = []
+        self.skipWhitespace()
+        if self.current == UInt8(ascii: "]") {
+            self.index += 1
+            return .array(elements)
+        }
+        while true {
+            self.skipWhitespace()
+            elements.append(try self.parseValue(depth: depth))
+            self.skipWhitespace()
+            switch self.current {
+            case UInt8(ascii: ","): self.index += 1
+            case UInt8(ascii: "]"):
+                self.index += 1
+                return .array(elements)
+            default: throw self.failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    private mutating func parseNumber() throws(Failure) -> JSONValue {
+        let start = self.index
+        if self.current == UInt8(ascii: "-") { self.index += 1 }
+        guard let first = self.current, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
+            throw self.failure("invalid number")
+        }
+        self.index += 1
+        if first != UInt8(ascii: "0") { self.skipDigits() }
+        var isInteger = true
+        if self.current == UInt8(ascii: ".") {
+            isInteger = false
+            self.index += 1
+            guard self.skipDigits() > 0 else { throw self.failure("invalid fraction") }
+        }
+        if self.current == UInt8(ascii: "e") || self.current == UInt8(ascii: "E") {
+            isInteger = false
+            self.index += 1
+            if self.current == UInt8(ascii: "+") || self.current == UInt8(ascii: "-") { self.index += 1 }
+            guard self.skipDigits() > 0 else { throw self.failure("invalid exponent") }
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self)
+        if isInteger, let value = Int64(text) {
+            return .integer(value)
+        }
+        return .decimal(text)
+    }
+
+    @discardableResult
+    private mutating func skipDigits() -> Int {
+        let start = self.index
+        while let byte = self.current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+            self.index += 1
+        }
+        return self.index - start
+    }
+
+    private mutating func parseString() throws(Failure) -> String {
+        self.index += 1
+        let start = self.index
+        // Fast path: no escapes.
+        while let byte = self.current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+            guard byte >= 0x20 else { throw self.failure("control character in string") }
+            self.index += 1
+        }
+        guard let stop = self.current else { throw self.failure("unterminated string") }
+        var utf8 = Array(UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
+        if stop == UInt8(ascii: "\\") {
+            try self.parseEscapedRest(into: &utf8)
+        }
+        self.index += 1
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw self.failure("invalid UTF-8") }
+        return text
+    }
+
+    private mutating func parseEscapedRest(into utf8: inout [UInt8]) throws(Failure) {
+        while let byte = self.current, byte != UInt8(ascii: "\"") {
+            guard byte >= 0x20 else { throw self.failure("control character in string") }
+            guard byte == UInt8(ascii: "\\") else {
+                utf8.append(byte)
+                self.index += 1
+                continue
+            }
+            self.index += 1
+            guard let escaped = self.current else { throw self.failure("unterminated escape") }
+            self.index += 1
+            switch escaped {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escaped)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"): utf8.append(contentsOf: try self.parseUnicodeEscape())
+            default: throw self.failure("invalid escape")
+            }
+        }
+        guard self.current != nil else { throw self.failure("unterminated string") }
+    }
+
+    private mutating func parseUnicodeEscape() throws(Failure) -> [UInt8] {
+        let high = try self.parseHex4()
+        var scalarValue = UInt32(high)
+        if (0xD800...0xDBFF).contains(high) {
+            guard self.index + 2 <= self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\\"),
+                self.bytes[self.index + 1] == UInt8(ascii: "u")
+            else { throw self.failure("lone surrogate") }
+            self.index += 2
+            let low = try self.parseHex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw self.failure("lone surrogate") }
+            scalarValue = 0x10000 + (UInt32(high - 0xD800) << 10) + UInt32(low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(high) {
+            throw self.failure("lone surrogate")
+        }
+        guard let scalar = Unicode.Scalar(scalarValue) else { throw self.failure("invalid code point") }
+        return Array(String(Character(scalar)).utf8)
+    }
+
+    private mutating func parseHex4() throws(Failure) -> UInt16 {
+        guard self.index + 4 <= self.bytes.count else { throw self.failure("truncated \\u escape") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = self.bytes[self.index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw self.failure("invalid \\u escape")
+            }
+            value = value << 4 | UInt16(digit)
+            self.index += 1
+        }
+        return value
+    }
+}

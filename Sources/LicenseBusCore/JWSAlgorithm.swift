@@ -1,0 +1,16 @@
+internal import LicenseBusCrypto
+
+/// The JWS algorithms a license may be signed with (SPEC §1).
+public enum JWSAlgorithm: String, Sendable, CaseIterable {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    case rs256 = "RS256"
+    /// RSASSA-PSS with SHA-256 (32-byte salt when signing, any salt when verifying).
+    case ps256 = "PS256"
+
+    var scheme: RSASignatureScheme {
+        switch self {
+        case .rs256: .pkcs1v15SHA256
+        case .ps256: .pssSHA256
+        }
+    }
+}

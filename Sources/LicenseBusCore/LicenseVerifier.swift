@@ -1,0 +1,185 @@
+public import FoundationEssentials
+internal import LicenseBusCrypto
+
+/// Verifies license files (SPEC §1) in the SPEC §5 order: JWS shape, `alg`, `typ`,
+/// signature, claim types, `iss`, `aud`, `nbf`, `exp`/`grace`.
+///
+/// A pure function of (token, now, trusted keys, expected issuer and audience).
+/// - Important: Immutable; safe to share between threads.
+public struct LicenseVerifier: Sendable {
+    /// The vendor keys whose signatures are trusted.
+    public let trustedKeys: VendorKeySet
+    /// The issuer `iss` must equal; nil: not checked.
+    public let issuer: String?
+    /// The audience `aud` must contain; nil: not checked.
+    public let audience: String?
+
+    /// Makes a verifier.
+    /// - Parameters:
+    ///   - trustedKeys: The vendor keys to trust.
+    ///   - issuer: The required issuer, or nil.
+    ///   - audience: The required audience (product id), or nil.
+    public init(trustedKeys: VendorKeySet, issuer: String? = nil, audience: String? = nil) {
+        self.trustedKeys = trustedKeys
+        self.issuer = issuer
+        self.audience = audience
+    }
+
+    /// Verifies a license, including its standing at `now`.
+    /// - Parameters:
+    ///   - token: The license file's text.
+    ///   - now: The current time.
+    /// - Returns: The verified license; it is active or in grace at `now`.
+    /// - Throws: ``LicenseError`` with `malformed`, `unsupported_alg`, `wrong_type`, `untrusted_key`,
+    ///   `bad_signature`, `wrong_issuer`, `wrong_audience`, `not_yet_valid` or `expired`.
+    public func verify(_ token: String, now: Date) throws(LicenseError) -> VerifiedLicense {
+        let license = try self.verifyIgnoringTime(token)
+        switch license.claims.standing(at: now) {
+        case .active, .grace: return license
+        case .notYetValid: throw Self.notYetValidError(license.claims, now: now)
+        case .expired:
+            throw LicenseError(.expired, "the license expired", hint: "ask the vendor for a renewed license")
+        }
+    }
+
+    /// Verifies everything but time: shape, algorithm, type, signature, claims, issuer, audience.
+    /// - Parameter token: The license file's text.
+    /// - Returns: The verified license, whatever its standing.
+    /// - Throws: ``LicenseError`` with any code of ``verify(_:now:)`` but `not_yet_valid` and `expired`.
+    public func verifyIgnoringTime(_ token: String) throws(LicenseError) -> VerifiedLicense {
+        let compact = try CompactToken(token, partCount: 3, what: "license")
+        let header = try decodeObject(compact.parts[0], part: "license header")
+        guard let payloadBytes = Base64URL.decode(compact.parts[1]) else {
+            throw LicenseError(.malformed, "the license payload is not base64url")
+        }
+        guard let signature = Base64URL.decode(compact.parts[2]), !signature.isEmpty else {
+            throw LicenseError(.malformed, "the license signature is not base64url")
+        }
+        let algorithm = try Self.algorithm(in: header)
+        try Self.checkType(in: header)
+        let keyID = try self.verifySignature(signature, of: compact, header: header, algorithm: algorithm)
+        let claims = try LicenseClaims(try decodeObject(payloadBytes, part: "license payload"))
+        if let issuer = self.issuer, claims.issuer != issuer {
+            throw LicenseError(
+                .wrongIssuer,
+                "the license was issued by '\(claims.issuer)', not '\(issuer)'",
+                hint: "check LICENSE_ISSUER"
+            )
+        }
+        if let audience = self.audience, !claims.audience.contains(audience) {
+            throw LicenseError(
+                .wrongAudience,
+                "the license is for \(claims.audience), not '\(audience)'",
+                hint: "check LICENSE_AUDIENCE, or ask the vendor for a license for this product"
+            )
+        }
+        return VerifiedLicense(
+            token: compact.text,
+            algorithm: algorithm,
+            verifiedKeyID: keyID,
+            header: header,
+            claims: claims
+        )
+    }
+
+    private static func algorithm(in header: [String: JSONValue]) throws(LicenseError) -> JWSAlgorithm {
+        guard let value = header["alg"] else { throw LicenseError(.malformed, "the license header has no 'alg'") }
+        guard let name = value.stringValue, let algorithm = JWSAlgorithm(rawValue: name) else {
+            let shown = value.stringValue.map { "'\($0)'" } ?? value.typeName
+            throw LicenseError(.unsupportedAlg, "the license algorithm \(shown) is not RS256 or PS256")
+        }
+        if header["crit"] != nil {
+            throw LicenseError(.malformed, "the license header has 'crit' extensions this verifier does not know")
+        }
+        return algorithm
+    }
+
+    private static func checkType(in header: [String: JSONValue]) throws(LicenseError) {
+        guard let type = header["typ"]?.stringValue else {
+            throw LicenseError(.wrongType, "the license header has no 'typ' of license+jwt")
+        }
+        // RFC 7515 §4.1.9: compared case-insensitively; "application/" may be omitted.
+        var normalized = type.lowercased()
+        if normalized.hasPrefix("application/") { normalized.removeFirst("application/".count) }
+        guard normalized == "license+jwt" else {
+            throw LicenseError(.wrongType, "the token's typ is '\(type)', not license+jwt")
+        }
+    }
+
+    private func verifySignature(
+        _ signature: [UInt8],
+        of compact: CompactToken,
+        header: [String: JSONValue],
+        algorithm: JWSAlgorithm
+    ) throws(LicenseError) -> String {
+        var candidates = self.trustedKeys.entries
+        if let kidValue = header["kid"] {
+            guard let kid = kidValue.stringValue else {
+                throw LicenseError(.malformed, "the license header's 'kid' is \(kidValue.typeName), not a string")
+            }
+            guard let key = self.trustedKeys.key(id: kid) else {
+                throw LicenseError(
+                    .untrustedKey,
+                    "the license is signed with key '\(kid)', which is not trusted",
+                    hint: "add the vendor's public key of that id, or ask the vendor which key signed it"
+                )
+            }
+            candidates = [VendorKeySet.Entry(id: kid, key: key)]
+        }
+        guard !candidates.isEmpty else {
+            throw LicenseError(.untrustedKey, "no vendor public key is trusted", hint: "set the vendor public key")
+        }
+        // The signing input is the ASCII of `header.payload`, a prefix of the trimmed token.
+        let signingInputLength = compact.parts[0].utf8.count + 1 + compact.parts[1].utf8.count
+        var text = compact.text
+        let verifiedID = text.withUTF8 { utf8 -> String? in
+            let signingInput = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[0..<signingInputLength])
+            return signature.withUnsafeBytes { signatureBytes in
+                candidates.first { entry in
+                    (try? entry.key.isValidSignature(signatureBytes, for: signingInput, scheme: algorithm.scheme))
+                        == true
+                }?.id
+            }
+        }
+        guard let verifiedID else {
+            throw LicenseError(
+                .badSignature,
+                "the license signature does not verify with the trusted vendor key",
+                hint: "the file was altered or signed by someone else; ask the vendor for the original"
+            )
+        }
+        return verifiedID
+    }
+
+    private static func notYetValidError(_ claims: LicenseClaims, now: Date) -> LicenseError {
+        let seconds = LicenseTiming.seconds(now)
+        if claims.issuedAt.subtractingClamped(LicenseTiming.maximumIssuedAtSkew) > seconds {
+            return LicenseError(
+                .notYetValid,
+                "the license's iat is more than 5 minutes in the future",
+                hint: "check this host's clock; a license from the future is refused"
+            )
+        }
+        return LicenseError(.notYetValid, "the license is not valid before its nbf", hint: "wait, or check the clock")
+    }
+}
+
+/// Decodes a base64url part holding a JSON object.
+func decodeObject(_ part: Substring, part name: String) throws(LicenseError) -> [String: JSONValue] {
+    guard let bytes = Base64URL.decode(part) else { throw LicenseError(.malformed, "the \(name) is not base64url") }
+    return try decodeObject(bytes, part: name)
+}
+
+/// Decodes bytes holding a JSON object.
+func decodeObject(_ bytes: [UInt8], part name: String) throws(LicenseError) -> [String: JSONValue] {
+    let value: JSONValue
+    do {
+        value = try JSONParser.parse(bytes)
+    } catch {
+        throw LicenseError(.malformed, "the \(name) is not valid JSON (\(error.description))")
+    }
+    guard let object = value.objectValue else {
+        throw LicenseError(.malformed, "the \(name) is a JSON \(value.typeName), not an object")
+    }
+    return object
+}

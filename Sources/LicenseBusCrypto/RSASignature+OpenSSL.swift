@@ -1,0 +1,112 @@
+internal import CLicenseBusOpenSSL
+
+/// The salt length used when signing with PSS: the digest length, as RFC 7518 §3.5 requires.
+private let pssSigningSaltLength: Int32 = 32
+
+/// Owns one `EVP_MD_CTX` for a single sign or verify operation.
+private final class DigestContext {
+    let pointer: OpaquePointer
+
+    init() throws {
+        guard let pointer = EVP_MD_CTX_new() else {
+            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not allocate a digest context")
+        }
+        self.pointer = pointer
+    }
+
+    deinit {
+        EVP_MD_CTX_free(self.pointer)
+    }
+}
+
+extension RSAPublicKey {
+    /// Verifies an RSA signature over `message` with SHA-256.
+    /// - Parameters:
+    ///   - signature: The signature bytes.
+    ///   - message: The signed bytes.
+    ///   - scheme: PKCS#1 v1.5 or PSS (any salt length).
+    /// - Returns: Whether the signature is valid for this key; a signature of the wrong
+    ///   length or garbage is simply not valid.
+    /// - Throws: ``CryptoError/Code/internalFailure`` only if OpenSSL cannot set up the operation.
+    public func isValidSignature(
+        _ signature: UnsafeRawBufferPointer,
+        for message: UnsafeRawBufferPointer,
+        scheme: RSASignatureScheme
+    ) throws -> Bool {
+        OpenSSLErrorQueue.clear()
+        let context = try DigestContext()
+        var keyContext: OpaquePointer?
+        guard EVP_DigestVerifyInit(context.pointer, &keyContext, MessageDigests.sha256, nil, self.key.pointer) == 1,
+            let keyContext,
+            configure(keyContext, scheme: scheme, saltLength: LicenseBusOpenSSL_RSA_PSS_SALTLEN_AUTO())
+        else {
+            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not set up RSA verification")
+        }
+        let result = EVP_DigestVerify(
+            context.pointer,
+            signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            signature.count,
+            message.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            message.count
+        )
+        // A bad signature leaves reasons on the queue; they are not errors of ours.
+        OpenSSLErrorQueue.clear()
+        return result == 1
+    }
+
+    /// Verifies an RSA signature over `message` with SHA-256.
+    /// - Parameters:
+    ///   - signature: The signature bytes.
+    ///   - message: The signed bytes.
+    ///   - scheme: PKCS#1 v1.5 or PSS (any salt length).
+    /// - Returns: Whether the signature is valid for this key.
+    /// - Throws: ``CryptoError/Code/internalFailure`` only if OpenSSL cannot set up the operation.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], scheme: RSASignatureScheme) throws
+        -> Bool
+    {
+        try signature.withUnsafeBytes { sig in
+            try message.withUnsafeBytes { msg in try self.isValidSignature(sig, for: msg, scheme: scheme) }
+        }
+    }
+}
+
+extension RSAPrivateKey {
+    /// Signs `message` with SHA-256.
+    /// - Parameters:
+    ///   - message: The bytes to sign.
+    ///   - scheme: PKCS#1 v1.5, or PSS with a 32-byte salt.
+    /// - Returns: The signature, as long as the modulus.
+    /// - Throws: ``CryptoError/Code/internalFailure`` if OpenSSL fails.
+    public func signature(for message: [UInt8], scheme: RSASignatureScheme) throws -> [UInt8] {
+        OpenSSLErrorQueue.clear()
+        let context = try DigestContext()
+        var keyContext: OpaquePointer?
+        guard EVP_DigestSignInit(context.pointer, &keyContext, MessageDigests.sha256, nil, self.key.pointer) == 1,
+            let keyContext,
+            configure(keyContext, scheme: scheme, saltLength: pssSigningSaltLength)
+        else {
+            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not set up RSA signing")
+        }
+        var length = 0
+        guard EVP_DigestSign(context.pointer, nil, &length, message, message.count) == 1 else {
+            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not size the RSA signature")
+        }
+        var signature = [UInt8](repeating: 0, count: length)
+        guard EVP_DigestSign(context.pointer, &signature, &length, message, message.count) == 1 else {
+            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not sign")
+        }
+        return Array(signature.prefix(length))
+    }
+}
+
+/// Sets the padding (and, for PSS, the salt length and MGF1 digest) on a key context.
+private func configure(_ keyContext: OpaquePointer, scheme: RSASignatureScheme, saltLength: Int32) -> Bool {
+    switch scheme {
+    case .pkcs1v15SHA256:
+        return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PADDING) == 1
+    case .pssSHA256:
+        return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
+            && EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, saltLength) == 1
+            && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, MessageDigests.sha256) == 1
+    }
+}
