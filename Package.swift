@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore"]),
         .target(
             name: "LicenseBusTestSupport",
-            dependencies: ["LicenseBusCore"],
+            dependencies: ["LicenseBusCore", "LicenseBusCrypto"],
             path: "Tests/LicenseBusTestSupport"
         ),
         .testTarget(name: "LicenseBusCryptoTests", dependencies: ["LicenseBusCrypto", "LicenseBusTestSupport"]),

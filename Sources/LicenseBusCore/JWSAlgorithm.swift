@@ -9,8 +9,8 @@ public enum JWSAlgorithm: String, Sendable, CaseIterable {
 
     var scheme: RSASignatureScheme {
         switch self {
-        case .rs256: .pkcs1v15SHA256
-        case .ps256: .pssSHA256
+        case .rs256: .pkcs1v15(.sha256)
+        case .ps256: .pss(.sha256)
         }
     }
 }

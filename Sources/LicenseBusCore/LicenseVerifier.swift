@@ -52,7 +52,7 @@ public struct LicenseVerifier: Sendable {
         guard let payloadBytes = Base64URL.decode(compact.parts[1]) else {
             throw LicenseError(.malformed, "the license payload is not base64url")
         }
-        guard let signature = Base64URL.decode(compact.parts[2]), !signature.isEmpty else {
+        guard let signature = Base64URL.decode(compact.parts[2]) else {
             throw LicenseError(.malformed, "the license signature is not base64url")
         }
         let algorithm = try Self.algorithm(in: header)

@@ -1,8 +1,5 @@
 internal import CLicenseBusOpenSSL
 
-/// The salt length used when signing with PSS: the digest length, as RFC 7518 §3.5 requires.
-private let pssSigningSaltLength: Int32 = 32
-
 /// Owns one `EVP_MD_CTX` for a single sign or verify operation.
 private final class DigestContext {
     let pointer: OpaquePointer
@@ -20,11 +17,11 @@ private final class DigestContext {
 }
 
 extension RSAPublicKey {
-    /// Verifies an RSA signature over `message` with SHA-256.
+    /// Verifies an RSA signature over `message`.
     /// - Parameters:
     ///   - signature: The signature bytes.
     ///   - message: The signed bytes.
-    ///   - scheme: PKCS#1 v1.5 or PSS (any salt length).
+    ///   - scheme: PKCS#1 v1.5 or PSS (any salt length), and the digest.
     /// - Returns: Whether the signature is valid for this key; a signature of the wrong
     ///   length or garbage is simply not valid.
     /// - Throws: ``CryptoError/Code/internalFailure`` only if OpenSSL cannot set up the operation.
@@ -36,7 +33,7 @@ extension RSAPublicKey {
         OpenSSLErrorQueue.clear()
         let context = try DigestContext()
         var keyContext: OpaquePointer?
-        guard EVP_DigestVerifyInit(context.pointer, &keyContext, MessageDigests.sha256, nil, self.key.pointer) == 1,
+        guard EVP_DigestVerifyInit(context.pointer, &keyContext, scheme.digest.evp, nil, self.key.pointer) == 1,
             let keyContext,
             configure(keyContext, scheme: scheme, saltLength: LicenseBusOpenSSL_RSA_PSS_SALTLEN_AUTO())
         else {
@@ -54,11 +51,11 @@ extension RSAPublicKey {
         return result == 1
     }
 
-    /// Verifies an RSA signature over `message` with SHA-256.
+    /// Verifies an RSA signature over `message`.
     /// - Parameters:
     ///   - signature: The signature bytes.
     ///   - message: The signed bytes.
-    ///   - scheme: PKCS#1 v1.5 or PSS (any salt length).
+    ///   - scheme: PKCS#1 v1.5 or PSS (any salt length), and the digest.
     /// - Returns: Whether the signature is valid for this key.
     /// - Throws: ``CryptoError/Code/internalFailure`` only if OpenSSL cannot set up the operation.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8], scheme: RSASignatureScheme) throws
@@ -71,19 +68,19 @@ extension RSAPublicKey {
 }
 
 extension RSAPrivateKey {
-    /// Signs `message` with SHA-256.
+    /// Signs `message`.
     /// - Parameters:
     ///   - message: The bytes to sign.
-    ///   - scheme: PKCS#1 v1.5, or PSS with a 32-byte salt.
+    ///   - scheme: PKCS#1 v1.5, or PSS with a salt as long as the digest.
     /// - Returns: The signature, as long as the modulus.
     /// - Throws: ``CryptoError/Code/internalFailure`` if OpenSSL fails.
     public func signature(for message: [UInt8], scheme: RSASignatureScheme) throws -> [UInt8] {
         OpenSSLErrorQueue.clear()
         let context = try DigestContext()
         var keyContext: OpaquePointer?
-        guard EVP_DigestSignInit(context.pointer, &keyContext, MessageDigests.sha256, nil, self.key.pointer) == 1,
+        guard EVP_DigestSignInit(context.pointer, &keyContext, scheme.digest.evp, nil, self.key.pointer) == 1,
             let keyContext,
-            configure(keyContext, scheme: scheme, saltLength: pssSigningSaltLength)
+            configure(keyContext, scheme: scheme, saltLength: Int32(scheme.digest.byteCount))
         else {
             throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not set up RSA signing")
         }
@@ -102,11 +99,29 @@ extension RSAPrivateKey {
 /// Sets the padding (and, for PSS, the salt length and MGF1 digest) on a key context.
 private func configure(_ keyContext: OpaquePointer, scheme: RSASignatureScheme, saltLength: Int32) -> Bool {
     switch scheme {
-    case .pkcs1v15SHA256:
+    case .pkcs1v15:
         return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PADDING) == 1
-    case .pssSHA256:
+    case .pss(let digest):
         return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
             && EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, saltLength) == 1
-            && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, MessageDigests.sha256) == 1
+            && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, digest.evp) == 1
+    }
+}
+
+extension RSASignatureScheme {
+    var digest: SignatureDigest {
+        switch self {
+        case .pkcs1v15(let digest), .pss(let digest): digest
+        }
+    }
+}
+
+extension SignatureDigest {
+    /// The fetched OpenSSL digest.
+    var evp: OpaquePointer {
+        switch self {
+        case .sha256: MessageDigests.sha256
+        case .sha384: MessageDigests.sha384
+        }
     }
 }

@@ -36,4 +36,11 @@ enum MessageDigests {
         }
         return md
     }()
+
+    nonisolated(unsafe) static let sha384: OpaquePointer = {
+        guard let md = EVP_MD_fetch(nil, "SHA384", nil) else {
+            preconditionFailure("OpenSSL has no SHA384 implementation: \(OpenSSLErrorQueue.drain() ?? "")")
+        }
+        return md
+    }()
 }

@@ -1,0 +1,39 @@
+import LicenseBusCrypto
+import Testing
+
+@Suite("Base64url (RFC 4648 §5, no padding)")
+struct Base64URLTests {
+    @Test(
+        "RFC 4648 §10 vectors, without padding",
+        arguments: [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ]
+    )
+    func rfc4648(plain: String, encoded: String) {
+        #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+    }
+
+    @Test("uses - and _ where base64 uses + and /")
+    func urlAlphabet() {
+        #expect(Base64URL.encode([0xFB, 0xFF, 0xBF]) == "-_-_")
+        #expect(Base64URL.decode("-_-_") == [0xFB, 0xFF, 0xBF])
+    }
+
+    @Test(
+        "rejects padding, other alphabets, white space, 4n+1 lengths and non-canonical trailing bits",
+        arguments: ["Zg==", "Zm9v+", "Zm9v/", "Zm 9v", "Zm9\n", "Z", "Zm9vY", "Zh", "Zm9", "Zm+v", "é"]
+    )
+    func rejects(text: String) {
+        #expect(Base64URL.decode(text) == nil)
+    }
+
+    @Test("round-trips every length from 0 to 300 bytes of every value")
+    func roundTrip() {
+        for length in 0...300 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length) }
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+dk-sample:riHV_uw0G7FB1-kxNyiDQx4aQNko241at4hV4xH2S_8

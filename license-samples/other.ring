@@ -1,0 +1,1 @@
+dk-other:0KbYE1ceLsgpW-arBMHG4zBjEPboGuziZ5q5kOV0rSE
