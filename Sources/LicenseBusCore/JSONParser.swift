@@ -94,6 +94,7 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else { throw self.failure("nesting deeper than \(Self.maximumDepth)") }
         self.index += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(16)
         self.skipWhitespace()
         if self.current == UInt8(ascii: "}") {
             self.index += 1
@@ -184,18 +185,35 @@ public struct JSONParser {
     private mutating func parseString() throws(Failure) -> String {
         self.index += 1
         let start = self.index
-        // Fast path: no escapes.
+        var allBits: UInt8 = 0
+        // Fast path: no escapes; the String is made straight from the input bytes.
         while let byte = self.current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw self.failure("control character in string") }
+            allBits |= byte
             self.index += 1
         }
         guard let stop = self.current else { throw self.failure("unterminated string") }
-        var utf8 = Array(UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
-        if stop == UInt8(ascii: "\\") {
-            try self.parseEscapedRest(into: &utf8)
+        if stop == UInt8(ascii: "\"") {
+            let slice = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
+            self.index += 1
+            let text = String(decoding: slice, as: UTF8.self)
+            // Decoding repairs invalid sequences, so equal bytes mean the input was valid.
+            guard allBits < 0x80 || text.utf8.elementsEqual(slice) else { throw self.failure("invalid UTF-8") }
+            return text
         }
+        var utf8 = Array(UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
+        try self.parseEscapedRest(into: &utf8)
         self.index += 1
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw self.failure("invalid UTF-8") }
+        return try self.text(utf8)
+    }
+
+    /// Validated UTF-8 to a String; ASCII (the usual case) skips the decoder.
+    private func text(_ utf8: [UInt8]) throws(Failure) -> String {
+        let text = String(decoding: utf8, as: UTF8.self)
+        // Decoding repairs invalid sequences, so equal bytes mean the input was valid.
+        guard utf8.allSatisfy({ $0 < 0x80 }) || text.utf8.elementsEqual(utf8) else {
+            throw self.failure("invalid UTF-8")
+        }
         return text
     }
 

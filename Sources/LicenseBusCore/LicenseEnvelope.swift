@@ -37,18 +37,17 @@ public enum LicenseEnvelope {
     /// - Throws: ``LicenseError`` `malformed`, `unknown_kid` or `decrypt_failed`.
     public static func open(_ envelope: String, ring: DistributionKeyRing) throws(LicenseError) -> String {
         let compact = try CompactToken(envelope, partCount: 5, what: "envelope")
-        let header = try decodeObject(compact.parts[0], part: "envelope header")
-        let kid = try checkHeader(header)
-        guard compact.parts[1].isEmpty else {
+        let kid = try checkHeader(try compact.object(0, part: "envelope header"))
+        guard compact.ranges[1].isEmpty else {
             throw LicenseError(.malformed, "the envelope's encrypted-key part must be empty for alg dir")
         }
-        guard let iv = Base64URL.decode(compact.parts[2]), iv.count == AESGCM.ivByteCount else {
+        guard let iv = compact.decoded(2), iv.count == AESGCM.ivByteCount else {
             throw LicenseError(.malformed, "the envelope's IV is not 96 bits of base64url")
         }
-        guard let ciphertext = Base64URL.decode(compact.parts[3]) else {
+        guard let ciphertext = compact.decoded(3) else {
             throw LicenseError(.malformed, "the envelope's ciphertext is not base64url")
         }
-        guard let tag = Base64URL.decode(compact.parts[4]), tag.count == AESGCM.tagByteCount else {
+        guard let tag = compact.decoded(4), tag.count == AESGCM.tagByteCount else {
             throw LicenseError(.malformed, "the envelope's tag is not 128 bits of base64url")
         }
         guard let key = ring.key(id: kid) else {
@@ -60,7 +59,7 @@ public enum LicenseEnvelope {
         }
         let plaintext: [UInt8]
         do {
-            plaintext = try AESGCM.open(ciphertext, tag: tag, key: key, iv: iv, aad: Array(compact.parts[0].utf8))
+            plaintext = try AESGCM.open(ciphertext, tag: tag, key: key, iv: iv, aad: Array(compact.raw(0)))
         } catch {
             throw LicenseError(
                 .decryptFailed,
@@ -80,8 +79,7 @@ public enum LicenseEnvelope {
     /// - Returns: The protected header.
     /// - Throws: ``LicenseError`` `malformed` when it is not a JWE of this kind.
     public static func header(of envelope: String) throws(LicenseError) -> [String: JSONValue] {
-        let compact = try CompactToken(envelope, partCount: 5, what: "envelope")
-        let header = try decodeObject(compact.parts[0], part: "envelope header")
+        let header = try CompactToken(envelope, partCount: 5, what: "envelope").object(0, part: "envelope header")
         _ = try checkHeader(header)
         return header
     }
@@ -94,7 +92,7 @@ public enum LicenseEnvelope {
         guard let kid = header["kid"]?.stringValue else {
             throw LicenseError(.malformed, "the envelope header has no string 'kid'")
         }
-        if let unknown = header.keys.sorted().first(where: { !headerMembers.contains($0) }) {
+        if let unknown = header.keys.first(where: { !headerMembers.contains($0) }) {
             throw LicenseError(.malformed, "the envelope header has an unsupported member '\(unknown)'")
         }
         if let type = header["typ"], type.stringValue?.lowercased() != "license+jwe" {

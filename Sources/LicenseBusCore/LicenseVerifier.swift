@@ -48,11 +48,11 @@ public struct LicenseVerifier: Sendable {
     /// - Throws: ``LicenseError`` with any code of ``verify(_:now:)`` but `not_yet_valid` and `expired`.
     public func verifyIgnoringTime(_ token: String) throws(LicenseError) -> VerifiedLicense {
         let compact = try CompactToken(token, partCount: 3, what: "license")
-        let header = try decodeObject(compact.parts[0], part: "license header")
-        guard let payloadBytes = Base64URL.decode(compact.parts[1]) else {
+        let header = try compact.object(0, part: "license header")
+        guard let payloadBytes = compact.decoded(1) else {
             throw LicenseError(.malformed, "the license payload is not base64url")
         }
-        guard let signature = Base64URL.decode(compact.parts[2]) else {
+        guard let signature = compact.decoded(2) else {
             throw LicenseError(.malformed, "the license signature is not base64url")
         }
         let algorithm = try Self.algorithm(in: header)
@@ -130,10 +130,9 @@ public struct LicenseVerifier: Sendable {
             throw LicenseError(.untrustedKey, "no vendor public key is trusted", hint: "set the vendor public key")
         }
         // The signing input is the ASCII of `header.payload`, a prefix of the trimmed token.
-        let signingInputLength = compact.parts[0].utf8.count + 1 + compact.parts[1].utf8.count
-        var text = compact.text
-        let verifiedID = text.withUTF8 { utf8 -> String? in
-            let signingInput = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[0..<signingInputLength])
+        let signingInputLength = compact.ranges[1].upperBound
+        let verifiedID = compact.bytes.withUnsafeBytes { token -> String? in
+            let signingInput = UnsafeRawBufferPointer(rebasing: token[0..<signingInputLength])
             return signature.withUnsafeBytes { signatureBytes in
                 candidates.first { entry in
                     (try? entry.key.isValidSignature(signatureBytes, for: signingInput, scheme: algorithm.scheme))
@@ -162,12 +161,6 @@ public struct LicenseVerifier: Sendable {
         }
         return LicenseError(.notYetValid, "the license is not valid before its nbf", hint: "wait, or check the clock")
     }
-}
-
-/// Decodes a base64url part holding a JSON object.
-func decodeObject(_ part: Substring, part name: String) throws(LicenseError) -> [String: JSONValue] {
-    guard let bytes = Base64URL.decode(part) else { throw LicenseError(.malformed, "the \(name) is not base64url") }
-    return try decodeObject(bytes, part: name)
 }
 
 /// Decodes bytes holding a JSON object.

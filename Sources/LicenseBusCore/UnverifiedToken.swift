@@ -21,8 +21,8 @@ public enum UnverifiedToken {
             return .envelope(header: try LicenseEnvelope.header(of: text))
         case 2:
             let compact = try CompactToken(text, partCount: 3, what: "license")
-            let header = try decodeObject(compact.parts[0], part: "license header")
-            guard let payloadBytes = Base64URL.decode(compact.parts[1]) else {
+            let header = try compact.object(0, part: "license header")
+            guard let payloadBytes = compact.decoded(1) else {
                 throw LicenseError(.malformed, "the license payload is not base64url")
             }
             do {

@@ -87,7 +87,7 @@ private final class CipherContext {
         self.pointer = pointer
         self.encrypting = encrypting
         let initialise = encrypting ? EVP_EncryptInit_ex : EVP_DecryptInit_ex
-        guard initialise(pointer, EVP_aes_256_gcm(), nil, nil, nil) == 1,
+        guard initialise(pointer, MessageDigests.aes256GCM, nil, nil, nil) == 1,
             EVP_CIPHER_CTX_ctrl(pointer, EVP_CTRL_GCM_SET_IVLEN, Int32(iv.count), nil) == 1,
             key.withUnsafeBytes({ keyBytes in
                 initialise(pointer, nil, nil, keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), iv) == 1

@@ -71,36 +71,53 @@ public enum Base64URL {
     public static func decode(_ ascii: UnsafeRawBufferPointer) -> [UInt8]? {
         let count = ascii.count
         if count % 4 == 1 { return nil }
-        let table = decodeTable
-        var output = [UInt8]()
-        output.reserveCapacity(count * 3 / 4)
-        var index = 0
-        while index + 4 <= count {
-            let a = table[Int(ascii[index])]
-            let b = table[Int(ascii[index + 1])]
-            let c = table[Int(ascii[index + 2])]
-            let d = table[Int(ascii[index + 3])]
-            if (a | b | c | d) & 0xC0 != 0 { return nil }
-            let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-            output.append(UInt8(value >> 16 & 0xFF))
-            output.append(UInt8(value >> 8 & 0xFF))
-            output.append(UInt8(value & 0xFF))
-            index += 4
+        let fullGroups = count / 4
+        let rest = count % 4
+        let outputCount = fullGroups * 3 + (rest == 0 ? 0 : rest - 1)
+        var valid = true
+        let output = decodeTable.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
+                var input = 0
+                var written = 0
+                for _ in 0..<fullGroups {
+                    let a = table[Int(ascii[input])]
+                    let b = table[Int(ascii[input + 1])]
+                    let c = table[Int(ascii[input + 2])]
+                    let d = table[Int(ascii[input + 3])]
+                    if (a | b | c | d) & 0xC0 != 0 {
+                        valid = false
+                        break
+                    }
+                    out[written] = a << 2 | b >> 4
+                    out[written + 1] = (b & 0x0F) << 4 | c >> 2
+                    out[written + 2] = (c & 0x03) << 6 | d
+                    input += 4
+                    written += 3
+                }
+                if valid && rest == 2 {
+                    let a = table[Int(ascii[input])]
+                    let b = table[Int(ascii[input + 1])]
+                    if (a | b) & 0xC0 != 0 || b & 0x0F != 0 {
+                        valid = false
+                    } else {
+                        out[written] = a << 2 | b >> 4
+                        written += 1
+                    }
+                } else if valid && rest == 3 {
+                    let a = table[Int(ascii[input])]
+                    let b = table[Int(ascii[input + 1])]
+                    let c = table[Int(ascii[input + 2])]
+                    if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 {
+                        valid = false
+                    } else {
+                        out[written] = a << 2 | b >> 4
+                        out[written + 1] = (b & 0x0F) << 4 | c >> 2
+                        written += 2
+                    }
+                }
+                initialized = valid ? written : 0
+            }
         }
-        let rest = count - index
-        if rest == 2 {
-            let a = table[Int(ascii[index])]
-            let b = table[Int(ascii[index + 1])]
-            if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
-            output.append(a << 2 | b >> 4)
-        } else if rest == 3 {
-            let a = table[Int(ascii[index])]
-            let b = table[Int(ascii[index + 1])]
-            let c = table[Int(ascii[index + 2])]
-            if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
-            output.append(a << 2 | b >> 4)
-            output.append((b & 0x0F) << 4 | c >> 2)
-        }
-        return output
+        return valid ? output : nil
     }
 }

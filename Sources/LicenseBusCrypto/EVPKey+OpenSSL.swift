@@ -6,6 +6,7 @@ internal import CLicenseBusOpenSSL
 ///   once for signing and verifying, each with its own context, so the box is `Sendable`.
 final class EVPKey: @unchecked Sendable {
     let pointer: OpaquePointer
+    private let verifyContexts = VerifyContextPool()
 
     init(taking pointer: OpaquePointer) {
         self.pointer = pointer
@@ -13,6 +14,13 @@ final class EVPKey: @unchecked Sendable {
 
     deinit {
         EVP_PKEY_free(self.pointer)
+    }
+
+    /// Lends `body` a verification context for `scheme` from this key's pool.
+    func withVerifyContext<Result>(scheme: RSASignatureScheme, _ body: (OpaquePointer) throws -> Result) throws
+        -> Result
+    {
+        try self.verifyContexts.withContext(key: self.pointer, scheme: scheme, body)
     }
 
     /// The key's size in bits (the modulus size for RSA).

@@ -18,6 +18,9 @@ private final class DigestContext {
 
 extension RSAPublicKey {
     /// Verifies an RSA signature over `message`.
+    ///
+    /// The message is hashed once, then checked with a pre-configured `EVP_PKEY_CTX` taken from
+    /// the key's pool (creating one per call costs more than the RSA operation in OpenSSL 3).
     /// - Parameters:
     ///   - signature: The signature bytes.
     ///   - message: The signed bytes.
@@ -30,25 +33,19 @@ extension RSAPublicKey {
         for message: UnsafeRawBufferPointer,
         scheme: RSASignatureScheme
     ) throws -> Bool {
-        OpenSSLErrorQueue.clear()
-        let context = try DigestContext()
-        var keyContext: OpaquePointer?
-        guard EVP_DigestVerifyInit(context.pointer, &keyContext, scheme.digest.evp, nil, self.key.pointer) == 1,
-            let keyContext,
-            configure(keyContext, scheme: scheme, saltLength: LicenseBusOpenSSL_RSA_PSS_SALTLEN_AUTO())
-        else {
-            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not set up RSA verification")
+        let digest = scheme.digest.hash(message)
+        return try self.key.withVerifyContext(scheme: scheme) { context in
+            let result = EVP_PKEY_verify(
+                context,
+                signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                signature.count,
+                digest,
+                digest.count
+            )
+            // A bad signature leaves reasons on the queue; they are not errors of ours.
+            OpenSSLErrorQueue.clear()
+            return result == 1
         }
-        let result = EVP_DigestVerify(
-            context.pointer,
-            signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            signature.count,
-            message.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            message.count
-        )
-        // A bad signature leaves reasons on the queue; they are not errors of ours.
-        OpenSSLErrorQueue.clear()
-        return result == 1
     }
 
     /// Verifies an RSA signature over `message`.
@@ -97,7 +94,7 @@ extension RSAPrivateKey {
 }
 
 /// Sets the padding (and, for PSS, the salt length and MGF1 digest) on a key context.
-private func configure(_ keyContext: OpaquePointer, scheme: RSASignatureScheme, saltLength: Int32) -> Bool {
+func configure(_ keyContext: OpaquePointer, scheme: RSASignatureScheme, saltLength: Int32) -> Bool {
     switch scheme {
     case .pkcs1v15:
         return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PADDING) == 1
@@ -117,6 +114,18 @@ extension RSASignatureScheme {
 }
 
 extension SignatureDigest {
+    /// Hashes `message` with this digest.
+    func hash(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: self.byteCount)
+        var length: UInt32 = 0
+        let ok = digest.withUnsafeMutableBufferPointer { out in
+            EVP_Digest(message.baseAddress, message.count, out.baseAddress, &length, self.evp, nil)
+        }
+        // Hashing an in-memory buffer cannot fail short of memory exhaustion.
+        precondition(ok == 1 && Int(length) == self.byteCount, "EVP_Digest failed")
+        return digest
+    }
+
     /// The fetched OpenSSL digest.
     var evp: OpaquePointer {
         switch self {

@@ -16,18 +16,11 @@ public enum SHA256 {
     /// - Parameter message: The message.
     /// - Returns: The 32-byte digest.
     public static func hash(_ message: UnsafeRawBufferPointer) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: byteCount)
-        var length: UInt32 = 0
-        let ok = digest.withUnsafeMutableBufferPointer { out in
-            EVP_Digest(message.baseAddress, message.count, out.baseAddress, &length, MessageDigests.sha256, nil)
-        }
-        // SHA-256 of an in-memory buffer cannot fail short of memory exhaustion.
-        precondition(ok == 1 && length == UInt32(byteCount), "EVP_Digest(SHA-256) failed")
-        return digest
+        SignatureDigest.sha256.hash(message)
     }
 }
 
-/// Digest implementations fetched once from the default provider (an explicit fetch
+/// Algorithm implementations fetched once from the default provider (an explicit fetch
 /// avoids OpenSSL's per-call implicit fetch and its lock).
 enum MessageDigests {
     nonisolated(unsafe) static let sha256: OpaquePointer = {
@@ -35,6 +28,13 @@ enum MessageDigests {
             preconditionFailure("OpenSSL has no SHA256 implementation: \(OpenSSLErrorQueue.drain() ?? "")")
         }
         return md
+    }()
+
+    nonisolated(unsafe) static let aes256GCM: OpaquePointer = {
+        guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else {
+            preconditionFailure("OpenSSL has no AES-256-GCM implementation: \(OpenSSLErrorQueue.drain() ?? "")")
+        }
+        return cipher
     }()
 
     nonisolated(unsafe) static let sha384: OpaquePointer = {

@@ -7,7 +7,8 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     /// Creates the folder.
     public init() throws {
-        var template = Array((NSTemporaryDirectory() + "/license-bus-test-XXXXXX").utf8CString)
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).standardizedFileURL.path
+        var template = Array((base + "/license-bus-test-XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
             throw CocoaError(.fileWriteUnknown)
         }

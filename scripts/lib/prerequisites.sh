@@ -1,0 +1,35 @@
+# Shared by scripts/*.sh: installs what building and testing need, only when it is missing.
+# Debian's packages need root (apt-get); Python packages go to the user's site when not root.
+
+# Runs apt-get install for the given packages (updating the index once per run).
+apt_install() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "prerequisites: missing Debian packages: $* (install them as root: apt-get install -y $*)" >&2
+        return 1
+    fi
+    if [ -z "${LICENSE_BUS_APT_UPDATED:-}" ]; then
+        apt-get update -qq >/dev/null
+        LICENSE_BUS_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The Swift toolchain, OpenSSL headers (libssl-dev, found through pkg-config) and the openssl CLI.
+ensure_build_tools() {
+    command -v swift >/dev/null || { echo "prerequisites: swift is not on PATH (Swift 6.2 or newer is needed)" >&2; return 1; }
+    local missing=()
+    command -v pkg-config >/dev/null || missing+=(pkg-config)
+    command -v openssl >/dev/null || missing+=(openssl)
+    pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+    if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+# Python 3 with the independent implementations the interop tests compare against.
+ensure_python_test_packages() {
+    command -v python3 >/dev/null || apt_install python3 python3-pip
+    if ! python3 -c 'import cryptography, joserfc' 2>/dev/null; then
+        local user=()
+        [ "$(id -u)" = 0 ] || user=(--user)
+        python3 -m pip install -q "${user[@]}" cryptography joserfc
+    fi
+}
