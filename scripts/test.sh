@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: installs what the tests need when missing, builds everything
-# with warnings as errors, and runs every test (unit, interop, CLI). CI runs exactly this.
+# The project's test command: installs what the tests need when missing, lints the format,
+# builds everything with warnings as errors, and runs every test. CI runs exactly this.
 #
 #   scripts/test.sh [extra swift test arguments, e.g. --filter LicenseBusCoreTests]
 set -euo pipefail
@@ -10,5 +10,6 @@ source scripts/lib/prerequisites.sh
 ensure_build_tools
 ensure_python_test_packages
 
+swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build "$@"

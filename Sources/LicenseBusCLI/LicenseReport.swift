@@ -22,7 +22,9 @@ struct LicenseReport {
         }
         self.reason = standing.reason
         var fields = claims.all
-        for (name, empty) in [("customer", JSONValue.null), ("exp", .null), ("features", .array([])), ("limits", .object([:]))]
+        for (name, empty) in [
+            ("customer", JSONValue.null), ("exp", .null), ("features", .array([])), ("limits", .object([:])),
+        ]
         where fields[name] == nil {
             fields[name] = empty
         }

@@ -1,10 +1,11 @@
+internal import LicenseBusCore
+public import LicenseBusCrypto
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import LicenseBusCore
-public import LicenseBusCrypto
 
 /// Writes command output: results to standard output, diagnostics to standard error.
 ///

@@ -25,8 +25,10 @@ public enum LicenseEnvelope {
             iv: iv,
             aad: Array(encodedHeader.utf8)
         )
-        return [encodedHeader, "", Base64URL.encode(iv), Base64URL.encode(sealed.ciphertext), Base64URL.encode(sealed.tag)]
-            .joined(separator: ".")
+        return [
+            encodedHeader, "", Base64URL.encode(iv), Base64URL.encode(sealed.ciphertext), Base64URL.encode(sealed.tag),
+        ]
+        .joined(separator: ".")
     }
 
     /// Decrypts an envelope: checks its shape, finds its `kid` in the ring, checks the tag.

@@ -9,7 +9,10 @@ extension Settings {
     /// - Throws: ``SettingsError`` naming the setting: unset, a file that cannot be read, a PEM that
     ///   is not an RSA public key, a key under 2048 bits, an id given twice.
     public func vendorKeys() throws(SettingsError) -> VendorKeySet {
-        try Self.vendorKeys(from: try self.required(SettingsName.vendorPublicKey), setting: SettingsName.vendorPublicKey)
+        try Self.vendorKeys(
+            from: try self.required(SettingsName.vendorPublicKey),
+            setting: SettingsName.vendorPublicKey
+        )
     }
 
     /// Loads vendor public keys from a comma-separated list of `path` or `ID=path` entries.

@@ -17,7 +17,10 @@ final class EVPKey: @unchecked Sendable {
     }
 
     /// Lends `body` a verification context for `scheme` from this key's pool.
-    func withVerifyContext<Result>(scheme: RSASignatureScheme, _ body: (OpaquePointer) throws -> Result) throws
+    func withVerifyContext<Result>(
+        scheme: RSASignatureScheme,
+        _ body: (OpaquePointer) throws -> Result
+    ) throws
         -> Result
     {
         try self.verifyContexts.withContext(key: self.pointer, scheme: scheme, body)

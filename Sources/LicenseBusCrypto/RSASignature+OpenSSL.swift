@@ -55,7 +55,11 @@ extension RSAPublicKey {
     ///   - scheme: PKCS#1 v1.5 or PSS (any salt length), and the digest.
     /// - Returns: Whether the signature is valid for this key.
     /// - Throws: ``CryptoError/Code/internalFailure`` only if OpenSSL cannot set up the operation.
-    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], scheme: RSASignatureScheme) throws
+    public func isValidSignature(
+        _ signature: [UInt8],
+        for message: [UInt8],
+        scheme: RSASignatureScheme
+    ) throws
         -> Bool
     {
         try signature.withUnsafeBytes { sig in

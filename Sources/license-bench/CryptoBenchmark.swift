@@ -4,7 +4,12 @@ import LicenseBusCrypto
 /// Verify and open rates of the license path, single-threaded, like `openssl speed` (no `-multi`).
 enum CryptoBenchmark {
     static func run(secondsPerFigure: Double) throws {
-        let ring = try DistributionKeyRing(parsing: String(decoding: try DistributionKeyRing.makeEntryText(id: "bench").withUnsafeBytes { Array($0) }, as: UTF8.self))
+        let ring = try DistributionKeyRing(
+            parsing: String(
+                decoding: try DistributionKeyRing.makeEntryText(id: "bench").withUnsafeBytes { Array($0) },
+                as: UTF8.self
+            )
+        )
         for bits in [2048, 3072] {
             let key = try RSAPrivateKey.generate(bits: bits)
             let verifier = LicenseVerifier(trustedKeys: try VendorKeySet([(id: "bench", key: key.publicKey)]))
@@ -20,14 +25,34 @@ enum CryptoBenchmark {
                 let message = Array(token.split(separator: ".").prefix(2).joined(separator: ".").utf8)
                 let signature = Base64URL.decode(token.split(separator: ".")[2]) ?? []
                 let label = "alg=\(algorithm.rawValue) bits=\(bits)"
-                report("rsa-verify", label, try measure(secondsPerFigure) {
-                    _ = try key.publicKey.isValidSignature(signature, for: message, scheme: algorithm == .rs256 ? .pkcs1v15(.sha256) : .pss(.sha256))
-                })
-                report("license-verify", label, try measure(secondsPerFigure) { _ = try verifier.verifyIgnoringTime(token) })
-                report("envelope-open", label, try measure(secondsPerFigure) { _ = try LicenseEnvelope.open(envelope, ring: ring) })
-                report("open-and-verify", label, try measure(secondsPerFigure) {
-                    _ = try verifier.verifyIgnoringTime(try LicenseEnvelope.open(envelope, ring: ring))
-                })
+                report(
+                    "rsa-verify",
+                    label,
+                    try measure(secondsPerFigure) {
+                        _ = try key.publicKey.isValidSignature(
+                            signature,
+                            for: message,
+                            scheme: algorithm == .rs256 ? .pkcs1v15(.sha256) : .pss(.sha256)
+                        )
+                    }
+                )
+                report(
+                    "license-verify",
+                    label,
+                    try measure(secondsPerFigure) { _ = try verifier.verifyIgnoringTime(token) }
+                )
+                report(
+                    "envelope-open",
+                    label,
+                    try measure(secondsPerFigure) { _ = try LicenseEnvelope.open(envelope, ring: ring) }
+                )
+                report(
+                    "open-and-verify",
+                    label,
+                    try measure(secondsPerFigure) {
+                        _ = try verifier.verifyIgnoringTime(try LicenseEnvelope.open(envelope, ring: ring))
+                    }
+                )
             }
         }
     }

@@ -1,9 +1,10 @@
+import LicenseBusCLI
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LicenseBusCLI
 
 // license-tool: the vendor's tool. See `license-tool --help` and SPEC §8.
 let status = LicenseTool.main(

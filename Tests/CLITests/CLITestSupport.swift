@@ -2,7 +2,11 @@ import Foundation
 import LicenseBusTestSupport
 
 /// Runs the built `license-tool` with a clean environment plus `environment`.
-func licenseTool(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> ProcessResult {
+func licenseTool(
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    input: String? = nil
+) throws -> ProcessResult {
     try ProcessRunner.run(ProcessRunner.product("license-tool"), arguments, environment: environment, input: input)
 }
 
@@ -20,7 +24,9 @@ enum Sample {
     static func license(_ name: String) -> String { Fixtures.samples + "/licenses/\(name).jwt" }
     static let envelope = Fixtures.samples + "/envelopes/perpetual-enterprise.jwe"
     static var ring: String {
-        ((try? Fixtures.text("license-samples/distribution.ring")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        ((try? Fixtures.text("license-samples/distribution.ring")) ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
     }
     static let claims = """
         {"iss":"https://vendor.example","aud":"ai-agent-os","sub":"cust-9","jti":"cli-1","iat":\(Int(Date().timeIntervalSince1970)),

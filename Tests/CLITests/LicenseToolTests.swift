@@ -4,7 +4,10 @@ import Testing
 
 @Suite("license-tool (SPEC §8)", .timeLimit(.minutes(1)))
 struct LicenseToolTests {
-    @Test("--help works on the tool and every command; bad usage exits 2", arguments: ["keygen", "distribution-key", "sign", "verify", "inspect"])
+    @Test(
+        "--help works on the tool and every command; bad usage exits 2",
+        arguments: ["keygen", "distribution-key", "sign", "verify", "inspect"]
+    )
     func help(command: String) throws {
         let help = try licenseTool([command, "--help"])
         #expect(help.status == 0)
@@ -20,7 +23,9 @@ struct LicenseToolTests {
         #expect(try licenseTool(["frobnicate"]).status == 2)
         let help = try licenseTool(["--help"])
         #expect(help.status == 0)
-        for command in ["keygen", "distribution-key", "sign", "verify", "inspect"] { #expect(help.stdout.contains(command)) }
+        for command in ["keygen", "distribution-key", "sign", "verify", "inspect"] {
+            #expect(help.stdout.contains(command))
+        }
     }
 
     @Test("keygen writes a 0600 private key and a public key, and never overwrites")
@@ -56,7 +61,9 @@ struct LicenseToolTests {
     @Test("sign then verify: exit 0, human fields, and --json with the SPEC fields", arguments: ["RS256", "PS256"])
     func signAndVerify(algorithm: String) throws {
         let folder = try TemporaryDirectory()
-        let signed = try licenseTool(["sign", "--key", Sample.privateKey, "--claims", Sample.claims, "--alg", algorithm, "--kid", "vendor-test"])
+        let signed = try licenseTool([
+            "sign", "--key", Sample.privateKey, "--claims", Sample.claims, "--alg", algorithm, "--kid", "vendor-test",
+        ])
         #expect(signed.status == 0, "\(signed.stderr)")
         let file = try folder.write("license.jwt", signed.stdout)
         let human = try licenseTool(["verify", "--key", Sample.publicKey, file])
@@ -79,7 +86,8 @@ struct LicenseToolTests {
     @Test("a license from license-tool sign verifies with openssl dgst -verify", arguments: ["RS256", "PS256"])
     func opensslVerifiesOurs(algorithm: String) throws {
         let folder = try TemporaryDirectory()
-        let token = try licenseTool(["sign", "--key", Sample.privateKey, "--claims", Sample.claims, "--alg", algorithm]).stdout
+        let token = try licenseTool(["sign", "--key", Sample.privateKey, "--claims", Sample.claims, "--alg", algorithm])
+            .stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = token.split(separator: ".")
         try folder.write("input", parts[0] + "." + parts[1])
@@ -89,7 +97,9 @@ struct LicenseToolTests {
         let options = algorithm == "PS256" ? ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"] : []
         let result = try ProcessRunner.run(
             "openssl",
-            ["dgst", "-sha256", "-verify", Sample.publicKey, "-signature", folder.path + "/sig"] + options + [folder.path + "/input"]
+            ["dgst", "-sha256", "-verify", Sample.publicKey, "-signature", folder.path + "/sig"] + options + [
+                folder.path + "/input"
+            ]
         )
         #expect(result.stdout.contains("Verified OK"), "\(result.stderr)")
     }
@@ -107,7 +117,9 @@ struct LicenseToolTests {
         let human = try licenseTool(["verify", Sample.license(name)], environment: environment)
         #expect(human.status == 1)
         #expect(human.stdout.contains("invalid license [\(code)]"))
-        let json = try jsonObject(try licenseTool(["verify", "--json", Sample.license(name)], environment: environment).stdout)
+        let json = try jsonObject(
+            try licenseTool(["verify", "--json", Sample.license(name)], environment: environment).stdout
+        )
         #expect(json["valid"] as? Bool == false)
         #expect(json["reason"] as? String == code)
         #expect(json["state"] as? String == "community")
@@ -122,7 +134,10 @@ struct LicenseToolTests {
         #expect(direct.status == 0, "\(direct.stderr)")
         let folder = try TemporaryDirectory()
         let ringFile = try folder.write("ring", Sample.ring, mode: 0o600)
-        let config = try folder.write("tool.env", "LICENSE_DISTRIBUTION_KEY_FILE=\(ringFile)\nLICENSE_VENDOR_PUBLIC_KEY=\(Sample.publicKey)\n")
+        let config = try folder.write(
+            "tool.env",
+            "LICENSE_DISTRIBUTION_KEY_FILE=\(ringFile)\nLICENSE_VENDOR_PUBLIC_KEY=\(Sample.publicKey)\n"
+        )
         let viaConfig = try licenseTool(["verify", "--config", config, Sample.envelope])
         #expect(viaConfig.status == 0, "\(viaConfig.stderr)")
         let noRing = try licenseTool(["verify", "--key", Sample.publicKey, Sample.envelope])
@@ -147,7 +162,10 @@ struct LicenseToolTests {
         let publicAsPrivate = try licenseTool(["sign", "--key", Sample.publicKey, "--claims", Sample.claims])
         #expect(publicAsPrivate.status == 2)
         #expect(publicAsPrivate.stderr.contains("--key"))
-        #expect(try licenseTool(["sign", "--key", Sample.privateKey, "--claims", Sample.claims, "--alg", "HS256"]).status == 2)
+        #expect(
+            try licenseTool(["sign", "--key", Sample.privateKey, "--claims", Sample.claims, "--alg", "HS256"]).status
+                == 2
+        )
     }
 
     @Test("inspect decodes without verifying and says so; an envelope shows its license only with the ring")
@@ -162,7 +180,10 @@ struct LicenseToolTests {
         let sealed = try licenseTool(["inspect", Sample.envelope])
         #expect(sealed.stdout.contains("kind: envelope"))
         #expect(sealed.stdout.contains("encrypted"))
-        let opened = try licenseTool(["inspect", Sample.envelope], environment: ["LICENSE_DISTRIBUTION_KEY": Sample.ring])
+        let opened = try licenseTool(
+            ["inspect", Sample.envelope],
+            environment: ["LICENSE_DISTRIBUTION_KEY": Sample.ring]
+        )
         #expect(opened.stdout.contains("lic-perpetual-enterprise"))
         #expect(!opened.stdout.contains(Sample.ring.split(separator: ":")[1]))
         let garbage = try licenseTool(["inspect", "-"], input: "not a token")

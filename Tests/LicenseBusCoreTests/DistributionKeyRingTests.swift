@@ -43,7 +43,9 @@ struct DistributionKeyRingTests {
 
     @Test("a new entry parses back as a one-entry ring")
     func newEntry() throws {
-        let text = try DistributionKeyRing.makeEntryText(id: "dk-new").withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+        let text = try DistributionKeyRing.makeEntryText(id: "dk-new").withUnsafeBytes {
+            String(decoding: $0, as: UTF8.self)
+        }
         let ring = try DistributionKeyRing(parsing: text)
         #expect(ring.current.id == "dk-new")
         #expect(ring.current.key.count == 32)

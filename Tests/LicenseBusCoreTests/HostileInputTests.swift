@@ -8,7 +8,8 @@ import Testing
 @Suite("Hostile input", .timeLimit(.minutes(1)))
 struct HostileInputTests {
     let now = Date(timeIntervalSince1970: 1_780_000_000)
-    let valid = (try? Fixtures.text("license-samples/licenses/perpetual-enterprise.jwt"))?
+    let valid =
+        (try? Fixtures.text("license-samples/licenses/perpetual-enterprise.jwt"))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
 
     private func licenseCode(_ text: String) -> LicenseError.Code? {
@@ -84,7 +85,10 @@ struct HostileInputTests {
         let token = try TokenForge.token(headerBytes: header, payloadBytes: Array("{}".utf8))
         #expect(self.licenseCode(token) == .malformed)
         let payload: [UInt8] = Array(#"{"iss":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
-        let token2 = try TokenForge.token(headerBytes: Array(JSONWriter.compact(.object(TokenForge.header)).utf8), payloadBytes: payload)
+        let token2 = try TokenForge.token(
+            headerBytes: Array(JSONWriter.compact(.object(TokenForge.header)).utf8),
+            payloadBytes: payload
+        )
         #expect(self.licenseCode(token2) == .malformed)
     }
 
@@ -93,15 +97,23 @@ struct HostileInputTests {
         let deep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
         let header = Base64URL.encode(Array(("{\"alg\":\"RS256\",\"x\":" + deep + "}").utf8))
         #expect(self.licenseCode(header + ".e30.AAAA") == .malformed)
-        let token = try TokenForge.token(headerJSON: JSONWriter.compact(.object(TokenForge.header)), payloadJSON: "{\"x\":" + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}")
+        let token = try TokenForge.token(
+            headerJSON: JSONWriter.compact(.object(TokenForge.header)),
+            payloadJSON: "{\"x\":" + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}"
+        )
         #expect(self.licenseCode(token) == .malformed)
     }
 
     @Test("huge numbers in signed claims are malformed, never rounded into validity")
     func hugeNumbers() throws {
         for literal in ["1e400", "99999999999999999999999", "-1e999", "1767225600.0"] {
-            let payload = #"{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"c","jti":"j","edition":"enterprise","iat":"# + literal + "}"
-            let token = try TokenForge.token(headerJSON: JSONWriter.compact(.object(TokenForge.header)), payloadJSON: payload)
+            let payload =
+                #"{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"c","jti":"j","edition":"enterprise","iat":"#
+                + literal + "}"
+            let token = try TokenForge.token(
+                headerJSON: JSONWriter.compact(.object(TokenForge.header)),
+                payloadJSON: payload
+            )
             #expect(self.licenseCode(token) == .malformed, "iat \(literal)")
         }
     }
@@ -109,7 +121,10 @@ struct HostileInputTests {
     @Test("a payload that is not an object (array, string, number) is malformed")
     func payloadNotObject() throws {
         for payload in ["[]", "\"license\"", "42", "null"] {
-            let token = try TokenForge.token(headerJSON: JSONWriter.compact(.object(TokenForge.header)), payloadJSON: payload)
+            let token = try TokenForge.token(
+                headerJSON: JSONWriter.compact(.object(TokenForge.header)),
+                payloadJSON: payload
+            )
             #expect(self.licenseCode(token) == .malformed)
         }
     }

@@ -9,9 +9,16 @@ struct JSONParserTests {
 
     @Test("parses every kind of value, exact integers and escapes")
     func values() throws {
-        let value = try parse(#" {"a": [1, -2, 3.5, 1e3, true, false, null], "s": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "o": {}} "#)
+        let value = try parse(
+            #" {"a": [1, -2, 3.5, 1e3, true, false, null], "s": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "o": {}} "#
+        )
         let object = try #require(value.objectValue)
-        #expect(object["a"] == .array([.integer(1), .integer(-2), .decimal("3.5"), .decimal("1e3"), .bool(true), .bool(false), .null]))
+        #expect(
+            object["a"]
+                == .array([
+                    .integer(1), .integer(-2), .decimal("3.5"), .decimal("1e3"), .bool(true), .bool(false), .null,
+                ])
+        )
         #expect(object["s"] == .string("x\"\\/\u{08}\u{0C}\n\r\té😀"))
         #expect(object["o"] == .object([:]))
     }
@@ -58,7 +65,8 @@ struct JSONParserTests {
     @Test("writer output parses back to the same value, keys sorted")
     func writerRoundTrip() throws {
         let value: JSONValue = .object([
-            "z": .integer(1), "a": .array([.string("q\"\n\u{01}"), .null, .decimal("1.5e9")]), "m": .object(["k": .bool(true)]),
+            "z": .integer(1), "a": .array([.string("q\"\n\u{01}"), .null, .decimal("1.5e9")]),
+            "m": .object(["k": .bool(true)]),
         ])
         let compact = JSONWriter.compact(value)
         #expect(compact.hasPrefix("{\"a\":"))

@@ -6,7 +6,8 @@ import Testing
 
 @Suite("Envelope: JWE dir + A256GCM (SPEC §2)")
 struct LicenseEnvelopeTests {
-    let license = (try? Fixtures.text("license-samples/licenses/perpetual-enterprise.jwt"))?
+    let license =
+        (try? Fixtures.text("license-samples/licenses/perpetual-enterprise.jwt"))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
 
     private func code(_ envelope: String, ring: DistributionKeyRing = SampleKeys.ring) -> LicenseError.Code? {
@@ -27,10 +28,13 @@ struct LicenseEnvelopeTests {
         #expect(Base64URL.decode(parts[2])?.count == 12)
         #expect(Base64URL.decode(parts[4])?.count == 16)
         let header = try JSONParser.parse(try #require(Base64URL.decode(parts[0])))
-        #expect(header == .object([
-            "alg": .string("dir"), "enc": .string("A256GCM"), "kid": .string("dk-sample"),
-            "cty": .string("license+jwt"), "typ": .string("license+jwe"),
-        ]))
+        #expect(
+            header
+                == .object([
+                    "alg": .string("dir"), "enc": .string("A256GCM"), "kid": .string("dk-sample"),
+                    "cty": .string("license+jwt"), "typ": .string("license+jwe"),
+                ])
+        )
         #expect(try LicenseEnvelope.open(envelope, ring: SampleKeys.ring) == self.license)
     }
 
@@ -47,8 +51,12 @@ struct LicenseEnvelopeTests {
     @Test("a ring decrypts with any of its keys: rotation keeps the old key beside the new")
     func rotation() throws {
         let old = try LicenseEnvelope.seal(self.license, ring: SampleKeys.ring)
-        let ringText = try Fixtures.text("license-samples/distribution.ring").trimmingCharacters(in: .whitespacesAndNewlines)
-        let newEntry = try DistributionKeyRing.makeEntryText(id: "dk-next").withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+        let ringText = try Fixtures.text("license-samples/distribution.ring").trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
+        let newEntry = try DistributionKeyRing.makeEntryText(id: "dk-next").withUnsafeBytes {
+            String(decoding: $0, as: UTF8.self)
+        }
         let rotated = try DistributionKeyRing(parsing: newEntry + "," + ringText)
         #expect(try LicenseEnvelope.open(old, ring: rotated) == self.license)
         let new = try LicenseEnvelope.seal(self.license, ring: rotated)
@@ -60,7 +68,9 @@ struct LicenseEnvelopeTests {
     func hostile() throws {
         let envelope = try LicenseEnvelope.seal(self.license, ring: SampleKeys.ring)
         #expect(self.code(envelope, ring: SampleKeys.otherRing) == .unknownKID)
-        let foreignKey = try DistributionKeyRing(parsing: "dk-sample:" + Base64URL.encode([UInt8](repeating: 9, count: 32)))
+        let foreignKey = try DistributionKeyRing(
+            parsing: "dk-sample:" + Base64URL.encode([UInt8](repeating: 9, count: 32))
+        )
         #expect(self.code(envelope, ring: foreignKey) == .decryptFailed)
         var parts = envelope.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         for index in [2, 3, 4] {
@@ -78,7 +88,8 @@ struct LicenseEnvelopeTests {
     @Test(
         "shape faults are malformed",
         arguments: [
-            #"{"alg":"RSA-OAEP","enc":"A256GCM","kid":"dk-sample"}"#, #"{"alg":"dir","enc":"A128GCM","kid":"dk-sample"}"#,
+            #"{"alg":"RSA-OAEP","enc":"A256GCM","kid":"dk-sample"}"#,
+            #"{"alg":"dir","enc":"A128GCM","kid":"dk-sample"}"#,
             #"{"alg":"dir","enc":"A256GCM"}"#, #"{"alg":"dir","enc":"A256GCM","kid":7}"#,
             #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","zip":"DEF"}"#,
             #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","typ":"JWT"}"#,
@@ -97,7 +108,8 @@ struct LicenseEnvelopeTests {
         let envelope = try LicenseEnvelope.seal(self.license, ring: SampleKeys.ring)
         let parts = envelope.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let edits: [(Int, String)] = [
-            (1, "AAAA"), (2, Base64URL.encode([UInt8](repeating: 0, count: 16))), (4, Base64URL.encode([UInt8](repeating: 0, count: 12))),
+            (1, "AAAA"), (2, Base64URL.encode([UInt8](repeating: 0, count: 16))),
+            (4, Base64URL.encode([UInt8](repeating: 0, count: 12))),
             (3, "!!!!"), (2, ""), (4, ""),
         ]
         for (index, replacement) in edits {

@@ -46,7 +46,10 @@ struct LicenseTimingTests {
 
     @Test("extreme values never overflow")
     func extremes() throws {
-        let license = try self.claims(["exp": .integer(.max), "grace": .integer(.max), "nbf": .integer(.min)], issuedAt: .min)
+        let license = try self.claims(
+            ["exp": .integer(.max), "grace": .integer(.max), "nbf": .integer(.min)],
+            issuedAt: .min
+        )
         #expect(license.standing(atSeconds: .max) == .active)
         #expect(license.standing(atSeconds: .min) == .active)
         let expired = try self.claims(["exp": .integer(.min), "grace": .integer(.max)], issuedAt: .min)
@@ -65,9 +68,21 @@ struct LicenseTimingTests {
     func freshness() throws {
         let current = try LicenseClaims(SampleKeys.claims(issuedAt: 100, jti: "a"))
         #expect(LicenseFreshness.compare(current, with: nil) == .newer)
-        #expect(LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 101, jti: "b")), with: current) == .newer)
-        #expect(LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 100, jti: "a")), with: current) == .repeated)
-        #expect(LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 100, jti: "z")), with: current) == .stale)
-        #expect(LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 99, jti: "a")), with: current) == .stale)
+        #expect(
+            LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 101, jti: "b")), with: current)
+                == .newer
+        )
+        #expect(
+            LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 100, jti: "a")), with: current)
+                == .repeated
+        )
+        #expect(
+            LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 100, jti: "z")), with: current)
+                == .stale
+        )
+        #expect(
+            LicenseFreshness.compare(try LicenseClaims(SampleKeys.claims(issuedAt: 99, jti: "a")), with: current)
+                == .stale
+        )
     }
 }

@@ -18,12 +18,20 @@ struct LicenseVerifierTests {
         }
     }
 
-    @Test("RS256 and PS256 licenses signed here verify, with every claim kept", arguments: [JWSAlgorithm.rs256, .ps256])
+    @Test(
+        "RS256 and PS256 licenses signed here verify, with every claim kept",
+        arguments: [JWSAlgorithm.rs256, .ps256]
+    )
     func roundTrip(algorithm: JWSAlgorithm) throws {
         var claims = SampleKeys.claims()
         claims["x-support-tier"] = .string("gold")
         claims["x-nested"] = .object(["a": .array([.integer(1)])])
-        let token = try LicenseSigner.sign(claims: claims, key: SampleKeys.vendorPrivate, algorithm: algorithm, keyID: "vendor-test")
+        let token = try LicenseSigner.sign(
+            claims: claims,
+            key: SampleKeys.vendorPrivate,
+            algorithm: algorithm,
+            keyID: "vendor-test"
+        )
         let license = try self.verifier.verify("  \n" + token + "\n", now: self.now)
         #expect(license.token == token)
         #expect(license.algorithm == algorithm)
@@ -48,7 +56,8 @@ struct LicenseVerifierTests {
     @Test("a kid selects only that key: the right signature under another trusted kid is bad_signature")
     func kidSelects() throws {
         let keys = try VendorKeySet([
-            (id: "other", key: SampleKeys.otherPrivate.publicKey), (id: "vendor-test", key: SampleKeys.vendorPrivate.publicKey),
+            (id: "other", key: SampleKeys.otherPrivate.publicKey),
+            (id: "vendor-test", key: SampleKeys.vendorPrivate.publicKey),
         ])
         let token = try LicenseSigner.sign(claims: SampleKeys.claims(), key: SampleKeys.vendorPrivate, keyID: "other")
         #expect(self.code(token, verifier: LicenseVerifier(trustedKeys: keys)) == .badSignature)
@@ -76,7 +85,10 @@ struct LicenseVerifierTests {
     @Test("typ is compared case-insensitively and may carry application/")
     func typeVariants() throws {
         for type in ["LICENSE+JWT", "application/license+jwt"] {
-            let token = try TokenForge.token(header: ["alg": .string("RS256"), "typ": .string(type)], claims: SampleKeys.claims())
+            let token = try TokenForge.token(
+                header: ["alg": .string("RS256"), "typ": .string(type)],
+                claims: SampleKeys.claims()
+            )
             #expect(self.code(token) == nil)
         }
     }
@@ -91,24 +103,40 @@ struct LicenseVerifierTests {
         for header in headers {
             #expect(self.code(try TokenForge.token(header: header, claims: SampleKeys.claims())) == .malformed)
         }
-        let numericAlg = try TokenForge.token(header: ["alg": .integer(1), "typ": .string("license+jwt")], claims: SampleKeys.claims())
+        let numericAlg = try TokenForge.token(
+            header: ["alg": .integer(1), "typ": .string("license+jwt")],
+            claims: SampleKeys.claims()
+        )
         #expect(self.code(numericAlg) == .unsupportedAlg)
     }
 
-    @Test("the order of §5: a bad alg wins over a bad typ, a bad typ over a bad signature, a bad signature over bad claims")
+    @Test(
+        "the order of §5: a bad alg wins over a bad typ, a bad typ over a bad signature, a bad signature over bad claims"
+    )
     func order() throws {
         let badBoth = try TokenForge.token(header: ["alg": .string("HS256")], claims: SampleKeys.claims())
         #expect(self.code(badBoth) == .unsupportedAlg)
-        let otherKeyNoType = try TokenForge.token(header: ["alg": .string("RS256")], claims: SampleKeys.claims(), key: SampleKeys.otherPrivate)
+        let otherKeyNoType = try TokenForge.token(
+            header: ["alg": .string("RS256")],
+            claims: SampleKeys.claims(),
+            key: SampleKeys.otherPrivate
+        )
         #expect(self.code(otherKeyNoType) == .wrongType)
         var badClaims = SampleKeys.claims()
         badClaims["iat"] = .string("yesterday")
-        let forgedBadClaims = try TokenForge.token(header: TokenForge.header, claims: badClaims, key: SampleKeys.otherPrivate)
+        let forgedBadClaims = try TokenForge.token(
+            header: TokenForge.header,
+            claims: badClaims,
+            key: SampleKeys.otherPrivate
+        )
         #expect(self.code(forgedBadClaims) == .badSignature)
         var wrongAudienceAndExpired = SampleKeys.claims()
         wrongAudienceAndExpired["aud"] = .string("other")
         wrongAudienceAndExpired["exp"] = .integer(1_000)
-        #expect(self.code(try TokenForge.token(header: TokenForge.header, claims: wrongAudienceAndExpired)) == .wrongAudience)
+        #expect(
+            self.code(try TokenForge.token(header: TokenForge.header, claims: wrongAudienceAndExpired))
+                == .wrongAudience
+        )
     }
 
     @Test("issuer and audience: checked when configured, aud as string or array")
@@ -135,17 +163,22 @@ struct LicenseVerifierTests {
     func signerChecksClaims() {
         var claims = SampleKeys.claims()
         claims.removeValue(forKey: "jti")
-        let error = #expect(throws: LicenseError.self) { try LicenseSigner.sign(claims: claims, key: SampleKeys.vendorPrivate) }
+        let error = #expect(throws: LicenseError.self) {
+            try LicenseSigner.sign(claims: claims, key: SampleKeys.vendorPrivate)
+        }
         #expect(error?.code == .malformed)
         #expect(error?.message.contains("jti") == true)
     }
 
     @Test("Code.all is exactly the SPEC §5 list, in order")
     func codeList() {
-        #expect(LicenseError.Code.all.map(\.rawValue) == [
-            "malformed", "unknown_kid", "decrypt_failed", "unsupported_alg", "wrong_type", "untrusted_key",
-            "bad_signature", "wrong_issuer", "wrong_audience", "not_yet_valid", "expired", "stale", "clock_rollback",
-            "cache_invalid",
-        ])
+        #expect(
+            LicenseError.Code.all.map(\.rawValue) == [
+                "malformed", "unknown_kid", "decrypt_failed", "unsupported_alg", "wrong_type", "untrusted_key",
+                "bad_signature", "wrong_issuer", "wrong_audience", "not_yet_valid", "expired", "stale",
+                "clock_rollback",
+                "cache_invalid",
+            ]
+        )
     }
 }

@@ -25,8 +25,12 @@ struct SettingsTests {
             "# comment\n\nNATS_URL = nats://a:4222\nexport LICENSE_SUBJECT='lic.key'\nX=\"quoted value\"\nEMPTY=\n",
             path: "s.env"
         )
-        #expect(parsed == ["NATS_URL": "nats://a:4222", "LICENSE_SUBJECT": "lic.key", "X": "quoted value", "EMPTY": ""])
-        for (text, fault) in [("JUST TEXT", "s.env:1 is not a KEY=VALUE"), ("a-b=1", "invalid key"), ("A=1\nA=2", "s.env:2 sets A")] {
+        #expect(
+            parsed == ["NATS_URL": "nats://a:4222", "LICENSE_SUBJECT": "lic.key", "X": "quoted value", "EMPTY": ""]
+        )
+        for (text, fault) in [
+            ("JUST TEXT", "s.env:1 is not a KEY=VALUE"), ("a-b=1", "invalid key"), ("A=1\nA=2", "s.env:2 sets A"),
+        ] {
             let error = #expect(throws: SettingsError.self) { try SettingsFile.parse(text, path: "s.env") }
             #expect(error?.setting == "--config")
             #expect(error?.message.contains(fault) == true, "\(error?.message ?? "")")
@@ -47,7 +51,9 @@ struct SettingsTests {
         #expect(try Settings(environment: ["T": "30"]).seconds("T", default: 10) == 30)
         #expect(try Settings().seconds("T", default: 10) == 10)
         for bad in ["0", "-5", "1.5", "ten", "99999999999"] {
-            let error = #expect(throws: SettingsError.self) { try Settings(environment: ["T": bad]).seconds("T", default: 10) }
+            let error = #expect(throws: SettingsError.self) {
+                try Settings(environment: ["T": bad]).seconds("T", default: 10)
+            }
             #expect(error?.setting == "T")
         }
     }
@@ -56,7 +62,7 @@ struct SettingsTests {
     func vendorKeys() throws {
         let keys = Fixtures.samples + "/keys/"
         let settings = Settings(environment: [
-            "LICENSE_VENDOR_PUBLIC_KEY": keys + "vendor-test.pem, legacy=" + keys + "other-vendor.pem",
+            "LICENSE_VENDOR_PUBLIC_KEY": keys + "vendor-test.pem, legacy=" + keys + "other-vendor.pem"
         ])
         #expect(try settings.vendorKeys().entries.map(\.id) == ["vendor-test", "legacy"])
     }
@@ -72,7 +78,10 @@ struct SettingsTests {
         let folder = try TemporaryDirectory()
         let notAKey = try folder.write("notakey.pem", "hello, not a key\n")
         let small = folder.path + "/small.pem"
-        _ = try ProcessRunner.run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", folder.path + "/s.pem"])
+        _ = try ProcessRunner.run(
+            "openssl",
+            ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", folder.path + "/s.pem"]
+        )
         _ = try ProcessRunner.run("openssl", ["pkey", "-in", folder.path + "/s.pem", "-pubout", "-out", small])
         let pub = Fixtures.samples + "/keys/vendor-test.pem"
         let substitutions = [
@@ -92,10 +101,17 @@ struct SettingsTests {
         let ringText = try Fixtures.text("license-samples/distribution.ring")
         let folder = try TemporaryDirectory()
         let file = try folder.write("ring", ringText, mode: 0o600)
-        #expect(try Settings(environment: ["LICENSE_DISTRIBUTION_KEY": ringText]).distributionKeyRing().current.id == "dk-sample")
-        #expect(try Settings(environment: ["LICENSE_DISTRIBUTION_KEY_FILE": file]).distributionKeyRing().current.id == "dk-sample")
+        #expect(
+            try Settings(environment: ["LICENSE_DISTRIBUTION_KEY": ringText]).distributionKeyRing().current.id
+                == "dk-sample"
+        )
+        #expect(
+            try Settings(environment: ["LICENSE_DISTRIBUTION_KEY_FILE": file]).distributionKeyRing().current.id
+                == "dk-sample"
+        )
         let both = #expect(throws: SettingsError.self) {
-            try Settings(environment: ["LICENSE_DISTRIBUTION_KEY": ringText, "LICENSE_DISTRIBUTION_KEY_FILE": file]).distributionKeyRing()
+            try Settings(environment: ["LICENSE_DISTRIBUTION_KEY": ringText, "LICENSE_DISTRIBUTION_KEY_FILE": file])
+                .distributionKeyRing()
         }
         #expect(both?.message.contains("set only one") == true)
         let neither = #expect(throws: SettingsError.self) { try Settings().distributionKeyRing() }
@@ -105,7 +121,8 @@ struct SettingsTests {
         }
         #expect(missing?.setting == "LICENSE_DISTRIBUTION_KEY_FILE")
         let bad = #expect(throws: SettingsError.self) {
-            try Settings(environment: ["LICENSE_DISTRIBUTION_KEY_FILE": try folder.write("bad", "dk:AAAA")]).distributionKeyRing()
+            try Settings(environment: ["LICENSE_DISTRIBUTION_KEY_FILE": try folder.write("bad", "dk:AAAA")])
+                .distributionKeyRing()
         }
         #expect(bad?.setting == "LICENSE_DISTRIBUTION_KEY_FILE")
         #expect(bad?.message.contains("3 bytes") == true)

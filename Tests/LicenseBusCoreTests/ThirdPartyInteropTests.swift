@@ -14,7 +14,8 @@ private func python(_ code: String, input: String = "", environment: [String: St
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-private let ringKeyB64 = (try? Fixtures.text("license-samples/distribution.ring"))?
+private let ringKeyB64 =
+    (try? Fixtures.text("license-samples/distribution.ring"))?
     .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last.map(String.init) ?? ""
 
 @Suite("Interop with independent implementations (Python cryptography, joserfc)")
@@ -23,7 +24,11 @@ struct ThirdPartyInteropTests {
 
     @Test("an envelope sealed with Python's AESGCM opens here; ours opens there")
     func aesGCMBothWays() throws {
-        let license = try LicenseSigner.sign(claims: SampleKeys.claims(), key: SampleKeys.vendorPrivate, keyID: "vendor-test")
+        let license = try LicenseSigner.sign(
+            claims: SampleKeys.claims(),
+            key: SampleKeys.vendorPrivate,
+            keyID: "vendor-test"
+        )
         let theirs = try python(
             """
             import base64, json, os, sys
@@ -58,7 +63,12 @@ struct ThirdPartyInteropTests {
 
     @Test("joserfc (a standard JOSE library) decrypts our envelope and verifies the license inside")
     func joserfcReadsOurs() throws {
-        let license = try LicenseSigner.sign(claims: SampleKeys.claims(), key: SampleKeys.vendorPrivate, algorithm: .ps256, keyID: "vendor-test")
+        let license = try LicenseSigner.sign(
+            claims: SampleKeys.claims(),
+            key: SampleKeys.vendorPrivate,
+            algorithm: .ps256,
+            keyID: "vendor-test"
+        )
         let envelope = try LicenseEnvelope.seal(license, ring: SampleKeys.ring)
         let output = try python(
             """
@@ -102,7 +112,10 @@ struct ThirdPartyInteropTests {
                 "KEY": ringKeyB64, "ALG": algorithm, "PRIV": Fixtures.samples + "/keys/vendor-test-private.pem",
             ]
         )
-        let license = try SampleKeys.verifier.verify(try LicenseEnvelope.open(envelope, ring: SampleKeys.ring), now: self.now)
+        let license = try SampleKeys.verifier.verify(
+            try LicenseEnvelope.open(envelope, ring: SampleKeys.ring),
+            now: self.now
+        )
         #expect(license.claims.licenseID == "joserfc-1")
         #expect(license.algorithm.rawValue == algorithm)
     }

@@ -48,7 +48,9 @@ struct KnownAnswerTests {
         arguments: load("rsa-signature-vectors.json") as [SignatureVector]
     )
     fileprivate func rsaSignature(vector: SignatureVector) throws {
-        let key = try RSAPublicKey(pem: try String(contentsOfFile: Fixtures.vectors + "/" + vector.key, encoding: .utf8))
+        let key = try RSAPublicKey(
+            pem: try String(contentsOfFile: Fixtures.vectors + "/" + vector.key, encoding: .utf8)
+        )
         let signature = try #require(Base64URL.decode(vector.signature))
         let message = Array(vector.signing_input.utf8)
         #expect(try key.isValidSignature(signature, for: message, scheme: vector.rsaScheme))
@@ -109,7 +111,9 @@ struct KnownAnswerTests {
     @Test("SHA-256 of FIPS 180-2 'abc' and of the empty string")
     func sha256() {
         let hex = { (bytes: [UInt8]) in bytes.map { String(format: "%02x", $0) }.joined() }
-        #expect(hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
         #expect(hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 }

@@ -27,7 +27,9 @@ struct OpenSSLInteropTests {
         let options = pss ? ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"] : []
         let result = try ProcessRunner.run(
             "openssl",
-            ["dgst", "-sha256", "-verify", publicPath, "-signature", folder.path + "/sig"] + options + [folder.path + "/msg"]
+            ["dgst", "-sha256", "-verify", publicPath, "-signature", folder.path + "/sig"] + options + [
+                folder.path + "/msg"
+            ]
         )
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("Verified OK"))
@@ -43,7 +45,9 @@ struct OpenSSLInteropTests {
         try message.write(toFile: folder.path + "/msg", atomically: false, encoding: .utf8)
         var options: [String] = []
         if kind != "pkcs1" {
-            options = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:" + (kind == "pss-32" ? "32" : "max")]
+            options = [
+                "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:" + (kind == "pss-32" ? "32" : "max"),
+            ]
         }
         let result = try ProcessRunner.run(
             "openssl",

@@ -73,7 +73,10 @@ struct RSAKeyTests {
 
     @Test("an EC key is refused as not RSA")
     func ecKey() throws {
-        let result = try ProcessRunner.run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        let result = try ProcessRunner.run(
+            "openssl",
+            ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]
+        )
         let publicPEM = try ProcessRunner.run("openssl", ["pkey", "-pubout"], input: result.stdout).stdout
         let error = #expect(throws: CryptoError.self) { try RSAPublicKey(pem: publicPEM) }
         #expect(error?.code == .invalidKey)
@@ -101,7 +104,9 @@ struct RSAKeyTests {
             input: keys.pkcs8
         ).stdout
         #expect(encrypted.contains("ENCRYPTED"))
-        let error = #expect(throws: CryptoError.self) { try RSAPrivateKey(pem: SecretBytes(copying: Array(encrypted.utf8))) }
+        let error = #expect(throws: CryptoError.self) {
+            try RSAPrivateKey(pem: SecretBytes(copying: Array(encrypted.utf8)))
+        }
         #expect(error?.code == .invalidKey)
     }
 

@@ -14,7 +14,8 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
     /// The folder holding the built products (next to the running test binary).
     public static let productsFolder: String = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On macOS the test binary sits inside a .xctest bundle.

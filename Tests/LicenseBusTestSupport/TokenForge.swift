@@ -16,7 +16,12 @@ public enum TokenForge {
         key: RSAPrivateKey = SampleKeys.vendorPrivate,
         scheme: RSASignatureScheme = .pkcs1v15(.sha256)
     ) throws -> String {
-        try token(headerJSON: JSONWriter.compact(.object(header)), payloadJSON: JSONWriter.compact(.object(claims)), key: key, scheme: scheme)
+        try token(
+            headerJSON: JSONWriter.compact(.object(header)),
+            payloadJSON: JSONWriter.compact(.object(claims)),
+            key: key,
+            scheme: scheme
+        )
     }
 
     /// A compact JWS over raw header and payload texts, signed with `key`.

@@ -23,7 +23,10 @@ enum KeygenCommand {
         guard let folder = parsed.value("--out") else { throw UsageError("--out DIR is required", spec: spec) }
         let bitsText = parsed.value("--bits") ?? "3072"
         guard let bits = Int(bitsText), bits >= minimumRSAKeyBits, bits <= 16384 else {
-            throw UsageError("--bits must be a number from \(minimumRSAKeyBits) to 16384, not '\(bitsText)'", spec: spec)
+            throw UsageError(
+                "--bits must be a number from \(minimumRSAKeyBits) to 16384, not '\(bitsText)'",
+                spec: spec
+            )
         }
         let name = parsed.value("--name") ?? "vendor"
         guard DistributionKeyRing.isValidKeyID(name) else {

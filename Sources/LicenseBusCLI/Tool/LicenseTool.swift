@@ -8,13 +8,14 @@ import Darwin
 public enum LicenseTool {
     static let terminal = Terminal(program: "license-tool")
 
-    static let commands: [(name: String, summary: String, run: @Sendable ([String], [String: String]) throws -> ExitStatus)] = [
-        ("keygen", "make a vendor RSA key pair (private key 0600)", KeygenCommand.run),
-        ("distribution-key", "print a new distribution key ring entry KID:KEY", DistributionKeyCommand.run),
-        ("sign", "sign claims into a license file", SignCommand.run),
-        ("verify", "verify a license file or envelope and print its claims", VerifyCommand.run),
-        ("inspect", "decode a license or envelope without verifying it", InspectCommand.run),
-    ]
+    static let commands:
+        [(name: String, summary: String, run: @Sendable ([String], [String: String]) throws -> ExitStatus)] = [
+            ("keygen", "make a vendor RSA key pair (private key 0600)", KeygenCommand.run),
+            ("distribution-key", "print a new distribution key ring entry KID:KEY", DistributionKeyCommand.run),
+            ("sign", "sign claims into a license file", SignCommand.run),
+            ("verify", "verify a license file or envelope and print its claims", VerifyCommand.run),
+            ("inspect", "decode a license or envelope without verifying it", InspectCommand.run),
+        ]
 
     /// Runs the tool with the process's arguments and environment.
     /// - Parameters:
@@ -40,8 +41,11 @@ public enum LicenseTool {
 
     static var help: String {
         let width = self.commands.map(\.name.count).max() ?? 0
-        let lines = self.commands.map { "  \($0.name)" + String(repeating: " ", count: width - $0.name.count + 2) + $0.summary }
-        return (["usage: license-tool COMMAND [OPTIONS]", "", "commands:"] + lines
+        let lines = self.commands.map {
+            "  \($0.name)" + String(repeating: " ", count: width - $0.name.count + 2) + $0.summary
+        }
+        return
+            (["usage: license-tool COMMAND [OPTIONS]", "", "commands:"] + lines
             + ["", "Run license-tool COMMAND --help for a command's options."]).joined(separator: "\n")
     }
 
