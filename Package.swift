@@ -16,17 +16,22 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .target(name: "LicenseBusCrypto", dependencies: ["CLicenseBusOpenSSL"]),
-        .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto"]),
-        .target(name: "LicenseBusCLI", dependencies: ["LicenseBusCore", "LicenseBusCrypto"]),
+        .target(name: "LicenseBusJSON"),
+        .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto", "LicenseBusJSON"]),
+        .target(name: "LicenseBusCLI", dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"]),
         .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
-        .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore"]),
+        .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore", "LicenseBusJSON"]),
         .target(
             name: "LicenseBusTestSupport",
-            dependencies: ["LicenseBusCore", "LicenseBusCrypto"],
+            dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"],
             path: "Tests/LicenseBusTestSupport"
         ),
+        .testTarget(name: "LicenseBusJSONTests", dependencies: ["LicenseBusJSON"]),
         .testTarget(name: "LicenseBusCryptoTests", dependencies: ["LicenseBusCrypto", "LicenseBusTestSupport"]),
-        .testTarget(name: "LicenseBusCoreTests", dependencies: ["LicenseBusCore", "LicenseBusTestSupport"]),
+        .testTarget(
+            name: "LicenseBusCoreTests",
+            dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusTestSupport"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["LicenseBusTestSupport", "license-tool"]),
     ]
 )

@@ -1,4 +1,5 @@
 internal import LicenseBusCore
+internal import LicenseBusJSON
 
 /// How a license is shown: the state of SPEC §5 and the fields of SPEC §8, for people and as JSON.
 struct LicenseReport {

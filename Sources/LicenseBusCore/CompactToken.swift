@@ -1,4 +1,5 @@
 internal import LicenseBusCrypto
+internal import LicenseBusJSON
 
 /// A JOSE compact serialization split into its base64url parts, without decoding them.
 ///

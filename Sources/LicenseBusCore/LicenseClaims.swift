@@ -1,3 +1,5 @@
+public import LicenseBusJSON
+
 /// The claims of a license (SPEC §1), typed, with every claim kept as received.
 public struct LicenseClaims: Sendable, Hashable {
     /// `iss`: who issued the license.

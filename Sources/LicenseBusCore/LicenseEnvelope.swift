@@ -1,4 +1,5 @@
 internal import LicenseBusCrypto
+public import LicenseBusJSON
 
 /// The distribution envelope of SPEC §2: the license file's bytes in a JWE, `dir` + `A256GCM`.
 public enum LicenseEnvelope {

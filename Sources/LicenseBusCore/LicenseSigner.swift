@@ -1,4 +1,5 @@
 public import LicenseBusCrypto
+public import LicenseBusJSON
 
 /// Signs license files (SPEC §1): the vendor side of ``LicenseVerifier``.
 public enum LicenseSigner {

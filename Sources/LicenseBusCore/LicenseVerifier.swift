@@ -1,5 +1,6 @@
 public import FoundationEssentials
 internal import LicenseBusCrypto
+internal import LicenseBusJSON
 
 /// Verifies license files (SPEC §1) in the SPEC §5 order: JWS shape, `alg`, `typ`,
 /// signature, claim types, `iss`, `aud`, `nbf`, `exp`/`grace`.

@@ -1,4 +1,5 @@
 internal import LicenseBusCrypto
+public import LicenseBusJSON
 
 /// Decodes a license or envelope for display, without verifying anything (`license-tool inspect`).
 public enum UnverifiedToken {

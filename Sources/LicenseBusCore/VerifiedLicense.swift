@@ -1,3 +1,5 @@
+public import LicenseBusJSON
+
 /// A license whose signature, type and claims have been verified (SPEC §1).
 public struct VerifiedLicense: Sendable, Hashable {
     /// The license file's JWS, trimmed.

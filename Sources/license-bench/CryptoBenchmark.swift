@@ -1,5 +1,6 @@
 import LicenseBusCore
 import LicenseBusCrypto
+import LicenseBusJSON
 
 /// Verify and open rates of the license path, single-threaded, like `openssl speed` (no `-multi`).
 enum CryptoBenchmark {

@@ -1,4 +1,5 @@
 import LicenseBusCore
+import LicenseBusJSON
 import LicenseBusTestSupport
 import Testing
 

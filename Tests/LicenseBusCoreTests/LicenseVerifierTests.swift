@@ -1,6 +1,7 @@
 import Foundation
 import LicenseBusCore
 import LicenseBusCrypto
+import LicenseBusJSON
 import LicenseBusTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 public import LicenseBusCore
 public import LicenseBusCrypto
+public import LicenseBusJSON
 
 /// The test-only keys of `license-samples/` and verifiers built from them.
 public enum SampleKeys {

@@ -1,5 +1,6 @@
-public import LicenseBusCore
+internal import LicenseBusCore
 public import LicenseBusCrypto
+public import LicenseBusJSON
 
 /// Builds JWS tokens with any header, for tests of hostile and edge-case licenses.
 public enum TokenForge {

@@ -1,4 +1,5 @@
 internal import LicenseBusCore
+internal import LicenseBusJSON
 
 /// `license-tool inspect [--json] FILE`.
 enum InspectCommand {

@@ -1,5 +1,6 @@
 internal import LicenseBusCore
 internal import LicenseBusCrypto
+internal import LicenseBusJSON
 
 /// `license-tool sign --key PEM --claims JSON [--alg PS256] [--kid ID]`.
 enum SignCommand {

@@ -1,4 +1,5 @@
 internal import LicenseBusCore
+internal import LicenseBusJSON
 
 /// `license-tool verify [--key PEM]... [--json] FILE`.
 enum VerifyCommand {

@@ -1,4 +1,4 @@
-import LicenseBusCore
+import LicenseBusJSON
 import Testing
 
 @Suite("Strict JSON parser")
