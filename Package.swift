@@ -17,6 +17,7 @@ let package = Package(
         ),
         .target(name: "LicenseBusCrypto", dependencies: ["CLicenseBusOpenSSL"]),
         .target(name: "LicenseBusJSON"),
+        .target(name: "LicenseBusNATS", dependencies: ["LicenseBusJSON"]),
         .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto", "LicenseBusJSON"]),
         .target(name: "LicenseBusCLI", dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"]),
         .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
@@ -27,6 +28,7 @@ let package = Package(
             path: "Tests/LicenseBusTestSupport"
         ),
         .testTarget(name: "LicenseBusJSONTests", dependencies: ["LicenseBusJSON"]),
+        .testTarget(name: "LicenseBusNATSTests", dependencies: ["LicenseBusNATS", "LicenseBusTestSupport"]),
         .testTarget(name: "LicenseBusCryptoTests", dependencies: ["LicenseBusCrypto", "LicenseBusTestSupport"]),
         .testTarget(
             name: "LicenseBusCoreTests",

@@ -1,0 +1,191 @@
+/// Everything a connection shares between callers and its I/O thread, behind one `Mutex`.
+///
+/// A value type: its methods change state and return ``Effect``s (resuming continuations,
+/// yielding messages, emitting events) that the caller performs after unlocking.
+struct ConnectionState {
+    enum Phase: Equatable {
+        case connecting
+        case connected
+        case reconnecting
+        case closed
+    }
+
+    /// A caller waiting for the PONG of a PING sent on the current connection.
+    struct PongWaiter {
+        var id: UInt64?
+        var continuation: CheckedContinuation<Void, any Error>?
+    }
+
+    struct Subscription {
+        let subject: String
+        let queue: String?
+        let continuation: AsyncStream<NATSMessage>.Continuation
+        var maximum: UInt64?
+        var delivered: UInt64 = 0
+        var isDropping = false
+    }
+
+    enum Effect {
+        case resume(CheckedContinuation<Void, any Error>, NATSError?)
+        case reply(CheckedContinuation<NATSMessage, any Error>, Result<NATSMessage, NATSError>)
+        case deliver(AsyncStream<NATSMessage>.Continuation, NATSMessage, sid: UInt64)
+        case finish(AsyncStream<NATSMessage>.Continuation)
+        case event(ConnectionEvent)
+    }
+
+    let configuration: NATSConfiguration
+    var phase: Phase = .connecting
+    var isDraining = false
+    /// Whole operations for the current socket, taken by the I/O thread.
+    var outbound: [UInt8] = []
+    /// Publishes made while not connected, sent after resubscribing.
+    var reconnectBuffer: [UInt8] = []
+    /// Whether a wake-up is already on its way to the I/O thread.
+    var wakeRequested = false
+    var serverInfo = ServerInfo()
+    var subscriptions: [UInt64: Subscription] = [:]
+    var nextSID: UInt64 = 1
+    var pongWaiters: [PongWaiter] = []
+    /// Flushes asked for while disconnected; their PINGs go out after reconnecting.
+    var deferredFlushes: [PongWaiter] = []
+    var pingsOut = 0
+    var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
+    var inbox: (prefix: String, sid: UInt64)?
+    var nextToken: UInt64 = 0
+    var statistics = NATSStatistics()
+    var connectWaiter: CheckedContinuation<Void, any Error>?
+    var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    var ioFinished = false
+    var closeReason: NATSError?
+
+    init(configuration: NATSConfiguration) {
+        self.configuration = configuration
+    }
+
+    var isClosed: Bool { self.phase == .closed }
+
+    /// Appends whole operations to the buffer the next bytes go out of; returns whether the
+    /// I/O thread must be woken (it is not already being woken).
+    mutating func requestWake() -> Bool {
+        if self.wakeRequested { return false }
+        self.wakeRequested = true
+        return true
+    }
+
+    // MARK: publishing
+
+    mutating func enqueuePublish(
+        subject: String,
+        replyTo: String?,
+        headers: NATSHeaders?,
+        payload: UnsafeRawBufferPointer
+    ) throws(NATSError) {
+        guard self.phase != .closed else { throw NATSError.closed }
+        guard SubjectRules.isValid(subject) else {
+            throw NATSError(.invalidSubject, "'\(subject.prefix(64))' is not a valid subject to publish to")
+        }
+        if let replyTo, !SubjectRules.isValid(replyTo) {
+            throw NATSError(.invalidSubject, "'\(replyTo.prefix(64))' is not a valid reply subject")
+        }
+        var headerBytes: [UInt8]?
+        if let headers {
+            if self.phase == .connected && !self.serverInfo.headers {
+                throw NATSError(.invalidHeader, "the server does not support headers")
+            }
+            headerBytes = try headers.encoded()
+        }
+        let size = payload.count + (headerBytes?.count ?? 0)
+        guard size <= self.serverInfo.maxPayload else {
+            throw NATSError(
+                .maxPayloadExceeded,
+                "the message has \(size) bytes; the server accepts at most \(self.serverInfo.maxPayload)"
+            )
+        }
+        let overhead = subject.utf8.count + (replyTo?.utf8.count ?? 0) + 40
+        if self.phase == .connected {
+            guard self.outbound.count + size + overhead <= self.configuration.outboundBufferLimit else {
+                throw NATSError(.bufferFull, "\(self.outbound.count) bytes already wait to be written")
+            }
+            ClientCommand.publish(subject: subject, replyTo: replyTo, headers: headerBytes, payload: payload, into: &self.outbound)
+        } else {
+            guard self.reconnectBuffer.count + size + overhead <= self.configuration.reconnectBufferSize else {
+                throw NATSError(.bufferFull, "the reconnect buffer of \(self.configuration.reconnectBufferSize) bytes is full")
+            }
+            ClientCommand.publish(
+                subject: subject,
+                replyTo: replyTo,
+                headers: headerBytes,
+                payload: payload,
+                into: &self.reconnectBuffer
+            )
+        }
+        self.statistics.outMessages += 1
+        self.statistics.outBytes += UInt64(payload.count)
+    }
+
+    // MARK: subscriptions
+
+    mutating func addSubscription(
+        subject: String,
+        queue: String?,
+        continuation: AsyncStream<NATSMessage>.Continuation
+    ) throws(NATSError) -> UInt64 {
+        guard self.phase != .closed else { throw NATSError.closed }
+        guard SubjectRules.isValid(subject) else {
+            throw NATSError(.invalidSubject, "'\(subject.prefix(64))' is not a valid subject to subscribe to")
+        }
+        if let queue, !SubjectRules.isValidQueue(queue) {
+            throw NATSError(.invalidSubject, "'\(queue.prefix(64))' is not a valid queue group")
+        }
+        let sid = self.nextSID
+        self.nextSID += 1
+        self.subscriptions[sid] = Subscription(subject: subject, queue: queue, continuation: continuation)
+        if self.phase == .connected {
+            ClientCommand.subscribe(subject: subject, queue: queue, sid: sid, into: &self.outbound)
+        }
+        return sid
+    }
+
+    /// Unsubscribes now (`maximum` nil) or after `maximum` messages in total.
+    mutating func removeSubscription(sid: UInt64, after maximum: UInt64?) -> [Effect] {
+        guard var subscription = self.subscriptions[sid] else { return [] }
+        if let maximum, subscription.delivered < maximum {
+            subscription.maximum = maximum
+            self.subscriptions[sid] = subscription
+            if self.phase == .connected { ClientCommand.unsubscribe(sid: sid, after: maximum, into: &self.outbound) }
+            return []
+        }
+        self.subscriptions[sid] = nil
+        if self.phase == .connected { ClientCommand.unsubscribe(sid: sid, after: nil, into: &self.outbound) }
+        return [.finish(subscription.continuation)]
+    }
+
+    // MARK: flush
+
+    mutating func addFlush(id: UInt64, _ continuation: CheckedContinuation<Void, any Error>) -> Effect? {
+        switch self.phase {
+        case .closed: return .resume(continuation, NATSError.closed)
+        case .connected:
+            ClientCommand.ping(into: &self.outbound)
+            self.pongWaiters.append(PongWaiter(id: id, continuation: continuation))
+        case .connecting, .reconnecting:
+            self.deferredFlushes.append(PongWaiter(id: id, continuation: continuation))
+        }
+        return nil
+    }
+
+    /// Gives up waiting for flush `id` (timeout or cancellation); its PONG, if any, is ignored.
+    mutating func abandonFlush(id: UInt64, error: NATSError) -> Effect? {
+        for index in self.pongWaiters.indices where self.pongWaiters[index].id == id {
+            guard let continuation = self.pongWaiters[index].continuation else { return nil }
+            self.pongWaiters[index].continuation = nil
+            return .resume(continuation, error)
+        }
+        if let index = self.deferredFlushes.firstIndex(where: { $0.id == id }),
+            let continuation = self.deferredFlushes.remove(at: index).continuation
+        {
+            return .resume(continuation, error)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,112 @@
+/// How a ``NATSConnection`` connects, authenticates, reconnects and buffers.
+///
+/// Its description never shows passwords or tokens.
+public struct NATSConfiguration: Sendable, CustomStringConvertible {
+    /// The servers to try; discovered servers are added to this pool.
+    public var servers: [ServerURL]
+    /// User for user/password auth (a URL's user info wins for that URL).
+    public var user: String?
+    /// Password for user/password auth.
+    public var password: String?
+    /// Token for token auth.
+    public var token: String?
+    /// The connection's name, shown in the server's monitoring.
+    public var name: String
+    /// Keep the pool in the order given instead of shuffling it.
+    public var noRandomize: Bool
+    /// Do not add the servers that the server announces in `connect_urls`.
+    public var ignoreDiscoveredServers: Bool
+    /// How long one TCP connect and handshake may take.
+    public var connectTimeout: Duration
+    /// The wait before trying a server again, after each pass over the pool.
+    public var reconnectWait: Duration
+    /// Up to this much random time is added to each wait, so clients do not reconnect in step.
+    public var reconnectJitter: Duration
+    /// Attempts per server before it leaves the pool; nil tries for ever.
+    public var maxReconnectAttempts: Int?
+    /// Whether a first connect that fails keeps trying in the background instead of throwing.
+    public var retryOnFailedConnect: Bool
+    /// Interval of our keep-alive PINGs.
+    public var pingInterval: Duration
+    /// Unanswered keep-alive PINGs after which the connection counts as stale.
+    public var maxPingsOut: Int
+    /// Bytes of publishes kept while disconnected, sent after reconnecting.
+    public var reconnectBufferSize: Int
+    /// Bytes waiting to be written before `publish` throws `buffer_full`.
+    public var outboundBufferLimit: Int
+    /// Messages a subscription buffers before it drops new ones (slow consumer).
+    public var subscriptionBufferLimit: Int
+    /// Whether the server delivers our own publishes to our own subscriptions.
+    public var echo: Bool
+    /// The prefix of request inboxes.
+    public var inboxPrefix: String
+
+    /// Makes a configuration; every parameter has the official clients' default.
+    /// - Parameters:
+    ///   - servers: The server pool (default `nats://127.0.0.1:4222`).
+    ///   - user: User name, or nil.
+    ///   - password: Password, or nil.
+    ///   - token: Token, or nil.
+    ///   - name: Connection name.
+    ///   - noRandomize: Keep the pool's order.
+    ///   - ignoreDiscoveredServers: Ignore `connect_urls`.
+    ///   - connectTimeout: Per connect attempt (default 2 s).
+    ///   - reconnectWait: Wait between passes over the pool (default 2 s).
+    ///   - reconnectJitter: Random extra wait (default 100 ms).
+    ///   - maxReconnectAttempts: Per server (default 60; nil for ever).
+    ///   - retryOnFailedConnect: Keep trying a failed first connect in the background.
+    ///   - pingInterval: Keep-alive interval (default 2 min).
+    ///   - maxPingsOut: Unanswered PINGs before stale (default 2).
+    ///   - reconnectBufferSize: Publish bytes kept while disconnected (default 8 MiB).
+    ///   - outboundBufferLimit: Unwritten bytes before `buffer_full` (default 64 MiB).
+    ///   - subscriptionBufferLimit: Messages per subscription before drops (default 65,536).
+    ///   - echo: Deliver own publishes to own subscriptions (default true).
+    ///   - inboxPrefix: Request inbox prefix (default `_INBOX`).
+    public init(
+        servers: [ServerURL] = [],
+        user: String? = nil,
+        password: String? = nil,
+        token: String? = nil,
+        name: String = "license-bus",
+        noRandomize: Bool = false,
+        ignoreDiscoveredServers: Bool = false,
+        connectTimeout: Duration = .seconds(2),
+        reconnectWait: Duration = .seconds(2),
+        reconnectJitter: Duration = .milliseconds(100),
+        maxReconnectAttempts: Int? = 60,
+        retryOnFailedConnect: Bool = false,
+        pingInterval: Duration = .seconds(120),
+        maxPingsOut: Int = 2,
+        reconnectBufferSize: Int = 8 * 1024 * 1024,
+        outboundBufferLimit: Int = 64 * 1024 * 1024,
+        subscriptionBufferLimit: Int = 65_536,
+        echo: Bool = true,
+        inboxPrefix: String = "_INBOX"
+    ) {
+        self.servers = servers
+        self.user = user
+        self.password = password
+        self.token = token
+        self.name = name
+        self.noRandomize = noRandomize
+        self.ignoreDiscoveredServers = ignoreDiscoveredServers
+        self.connectTimeout = connectTimeout
+        self.reconnectWait = reconnectWait
+        self.reconnectJitter = reconnectJitter
+        self.maxReconnectAttempts = maxReconnectAttempts
+        self.retryOnFailedConnect = retryOnFailedConnect
+        self.pingInterval = pingInterval
+        self.maxPingsOut = maxPingsOut
+        self.reconnectBufferSize = reconnectBufferSize
+        self.outboundBufferLimit = outboundBufferLimit
+        self.subscriptionBufferLimit = subscriptionBufferLimit
+        self.echo = echo
+        self.inboxPrefix = inboxPrefix
+    }
+
+    /// The servers and the kind of auth, never the secrets.
+    public var description: String {
+        let auth = self.token != nil ? "token" : (self.user != nil ? "user \(self.user ?? "")" : "none")
+        return "NATSConfiguration(servers: \(self.servers), auth: \(auth), name: \(self.name))"
+    }
+}

@@ -1,0 +1,156 @@
+import Synchronization
+extension NATSConnection {
+    /// Waits until the server has processed everything sent so far (a PING/PONG round trip).
+    ///
+    /// While reconnecting it waits for the reconnect, then sends its PING.
+    /// - Parameter timeout: The longest wait (default 10 s).
+    /// - Throws: ``NATSError`` `timeout`, `connectionClosed`, `connectionFailed` (the connection
+    ///   dropped first), `cancelled`.
+    public func flush(timeout: Duration = .seconds(10)) async throws {
+        let id = self.makeWaiterID()
+        try await self.waitFor(id: id, timeout: timeout) { (continuation: CheckedContinuation<Void, any Error>) in
+            let (effect, mustWake) = self.state.withLock { state in
+                (state.addFlush(id: id, continuation), state.phase == .connected && state.requestWake())
+            }
+            if mustWake { self.wake.signal() }
+            if let effect { self.perform([effect]) }
+        } abandon: { error in
+            self.perform(self.state.withLock { state in state.abandonFlush(id: id, error: error).map { [$0] } ?? [] })
+        }
+    }
+
+    /// Sends a request and waits for the first reply, on one shared inbox subscription
+    /// (`<inboxPrefix>.<random>.*`), so many requests can be in flight at once.
+    /// - Parameters:
+    ///   - payload: The request payload.
+    ///   - subject: Where to send it.
+    ///   - headers: Headers, or nil.
+    ///   - timeout: The longest wait (default 5 s).
+    /// - Returns: The reply.
+    /// - Throws: ``NATSError`` `noResponders` at once when nobody subscribes to `subject`,
+    ///   `timeout`, `cancelled`, `connectionClosed`, and the errors of ``publish(_:to:replyTo:headers:)``.
+    public func request(
+        _ payload: [UInt8],
+        to subject: String,
+        headers: NATSHeaders? = nil,
+        timeout: Duration = .seconds(5)
+    ) async throws -> NATSMessage {
+        let id = self.makeWaiterID()
+        let token = Self.token(id)
+        return try await self.waitFor(id: id, timeout: timeout) { (continuation: CheckedContinuation<NATSMessage, any Error>) in
+            let outcome = payload.withUnsafeBytes { bytes in
+                self.state.withLock { state -> Result<Bool, NATSError> in
+                    do throws(NATSError) {
+                        let prefix = try self.ensureInbox(&state)
+                        try state.enqueuePublish(subject: subject, replyTo: prefix + token, headers: headers, payload: bytes)
+                        state.requests[token] = continuation
+                        return .success(state.phase == .connected && state.requestWake())
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            switch outcome {
+            case .success(let mustWake): if mustWake { self.wake.signal() }
+            case .failure(let error): continuation.resume(throwing: error)
+            }
+        } abandon: { error in
+            if let continuation = self.state.withLock({ $0.requests.removeValue(forKey: token) }) {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Drains: unsubscribes everything, waits until the server has sent the last messages for
+    /// those subscriptions (they stay readable from the sequences), flushes what was published,
+    /// then closes.
+    /// - Parameter timeout: The longest wait for each round trip (default 30 s).
+    /// - Throws: ``NATSError`` `timeout` or `connectionClosed`; the connection is closed either way.
+    public func drain(timeout: Duration = .seconds(30)) async throws {
+        let (subscriptions, mustWake) = self.state.withLock { state -> ([ConnectionState.Subscription], Bool) in
+            guard !state.isClosed else { return ([], false) }
+            state.isDraining = true
+            let inboxSID = state.inbox?.sid
+            var drained: [ConnectionState.Subscription] = []
+            for (sid, subscription) in state.subscriptions where sid != inboxSID {
+                if state.phase == .connected { ClientCommand.unsubscribe(sid: sid, after: nil, into: &state.outbound) }
+                state.subscriptions[sid] = nil
+                drained.append(subscription)
+            }
+            return (drained, state.phase == .connected && state.requestWake())
+        }
+        if mustWake { self.wake.signal() }
+        var failure: (any Error)?
+        do {
+            try await self.flush(timeout: timeout)
+        } catch {
+            failure = error
+        }
+        // Messages of the drained subscriptions arrived before the PONG; end their sequences.
+        subscriptions.forEach { $0.continuation.finish() }
+        if failure == nil {
+            do {
+                try await self.flush(timeout: timeout)
+            } catch {
+                failure = error
+            }
+        }
+        await self.close()
+        if let failure { throw failure }
+    }
+
+    /// The inbox prefix, subscribing `<prefix>*` on first use.
+    private func ensureInbox(_ state: inout ConnectionState) throws(NATSError) -> String {
+        if let inbox = state.inbox { return inbox.prefix }
+        let prefix = "\(self.configuration.inboxPrefix).\(Self.randomToken(22))."
+        // Replies are routed to their waiters by token, never through this stream.
+        let (_, continuation) = AsyncStream.makeStream(of: NATSMessage.self)
+        let sid = try state.addSubscription(subject: prefix + "*", queue: nil, continuation: continuation)
+        state.inbox = (prefix, sid)
+        return prefix
+    }
+
+    /// Registers a waiter, and resolves it with `timeout` or `cancelled` if nothing else does first.
+    func waitFor<Value: Sendable>(
+        id: UInt64,
+        timeout: Duration,
+        register: (CheckedContinuation<Value, any Error>) -> Void,
+        abandon: @escaping @Sendable (NATSError) -> Void
+    ) async throws -> Value {
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            abandon(NATSError(.timeout, "no answer within \(timeout)"))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+                if Task.isCancelled {
+                    continuation.resume(throwing: NATSError(.cancelled, "the task was cancelled"))
+                    return
+                }
+                register(continuation)
+            }
+        } onCancel: {
+            abandon(NATSError(.cancelled, "the task was cancelled"))
+        }
+    }
+
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// A request token: the waiter id in base 62.
+    private static func token(_ id: UInt64) -> String {
+        var value = id
+        var bytes: [UInt8] = []
+        repeat {
+            bytes.append(alphabet[Int(value % 62)])
+            value /= 62
+        } while value > 0
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `count` random base-62 characters (the inbox's unique part, like a NUID).
+    static func randomToken(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(decoding: (0..<count).map { _ in alphabet[Int(generator.next() % 62)] }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,195 @@
+import Synchronization
+
+/// A connection to a NATS server (or cluster), with reconnect, resubscribe and request/reply.
+///
+/// One I/O thread per connection owns the socket. Callers never block: ``publish(_:to:replyTo:headers:)``
+/// encodes into a bounded buffer and wakes that thread; waiting operations are `async`, take a
+/// timeout and honour task cancellation.
+/// - Important: Safe to use from any thread or task.
+public final class NATSConnection: Sendable {
+    /// The configuration it was made with.
+    public let configuration: NATSConfiguration
+    /// Connection events, in order (connected, disconnected, reconnected, closed, errors, ...).
+    /// A single consumer should read it; old events are dropped past 256 unread.
+    public let events: AsyncStream<ConnectionEvent>
+
+    let state: Mutex<ConnectionState>
+    let wake: WakeSignal
+    let eventContinuation: AsyncStream<ConnectionEvent>.Continuation
+    private let nextWaiterID = Atomic<UInt64>(1)
+    /// Subscriptions in a slow-consumer episode; lets delivery skip the lock when zero.
+    private let droppingSubscriptions = Atomic<Int>(0)
+
+    private init(configuration: NATSConfiguration) throws(NATSError) {
+        self.configuration = configuration
+        self.state = Mutex(ConnectionState(configuration: configuration))
+        self.wake = try WakeSignal()
+        (self.events, self.eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
+    }
+
+    /// Connects to the first server of the pool that answers and completes the handshake.
+    ///
+    /// With ``NATSConfiguration/retryOnFailedConnect`` it returns at once and keeps trying in
+    /// the background (publishes are buffered meanwhile).
+    /// - Parameter configuration: Servers, auth, limits.
+    /// - Returns: The connection.
+    /// - Throws: ``NATSError``: `invalidConfiguration` (no server), `connectionFailed` after one
+    ///   pass over the pool, `authorizationViolation`, `protocolError`.
+    public static func connect(_ configuration: NATSConfiguration) async throws -> NATSConnection {
+        var configuration = configuration
+        if configuration.servers.isEmpty { configuration.servers = [try ServerURL("nats://127.0.0.1:4222")] }
+        let connection = try NATSConnection(configuration: configuration)
+        if configuration.retryOnFailedConnect {
+            try IOThread.start { connection.runIOThread() }
+            return connection
+        }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            connection.state.withLock { $0.connectWaiter = continuation }
+            do throws(NATSError) {
+                try IOThread.start { connection.runIOThread() }
+            } catch {
+                connection.perform(connection.state.withLock { $0.close(reason: error) })
+            }
+        }
+        return connection
+    }
+
+    /// Whether the connection is up now.
+    public var isConnected: Bool { self.state.withLock { $0.phase == .connected } }
+
+    /// Whether the connection is closed for good.
+    public var isClosed: Bool { self.state.withLock { $0.isClosed } }
+
+    /// The counters (messages and bytes in and out, reconnects, drops).
+    public var statistics: NATSStatistics { self.state.withLock { $0.statistics } }
+
+    /// The INFO of the server connected to (defaults before the first connect).
+    public var serverInfo: ServerInfo { self.state.withLock { $0.serverInfo } }
+
+    /// Publishes a message. Never blocks: the bytes are queued for the I/O thread.
+    ///
+    /// While disconnected the message is kept in the reconnect buffer and sent after the
+    /// subscriptions are restored.
+    /// - Parameters:
+    ///   - payload: The payload bytes.
+    ///   - subject: The subject (no wildcards, no white space).
+    ///   - replyTo: A reply subject, or nil.
+    ///   - headers: Headers, or nil (the server must support them).
+    /// - Throws: ``NATSError``: `connectionClosed`, `invalidSubject`, `invalidHeader`,
+    ///   `maxPayloadExceeded` (larger than the server's `max_payload`), `bufferFull`.
+    public func publish(
+        _ payload: [UInt8],
+        to subject: String,
+        replyTo: String? = nil,
+        headers: NATSHeaders? = nil
+    ) throws(NATSError) {
+        let outcome = payload.withUnsafeBytes { bytes in
+            Result { () throws(NATSError) -> Bool in
+                try self.state.withLock { (state) throws(NATSError) -> Bool in
+                    try state.enqueuePublish(subject: subject, replyTo: replyTo, headers: headers, payload: bytes)
+                    return state.phase == .connected && state.requestWake()
+                }
+            }
+        }
+        let mustWake = try outcome.get()
+        if mustWake { self.wake.signal() }
+    }
+
+    /// Subscribes to a subject (wildcards allowed), optionally in a queue group.
+    ///
+    /// Messages arrive on the returned sequence; past ``NATSConfiguration/subscriptionBufferLimit``
+    /// unread messages new ones are dropped and a ``ConnectionEvent/slowConsumer(subject:sid:)`` is
+    /// reported once per episode. The subscription survives reconnects, queue group included.
+    /// - Parameters:
+    ///   - subject: The subject, e.g. `license.key` or `orders.>`.
+    ///   - queue: A queue group name, or nil.
+    /// - Returns: The subscription, an `AsyncSequence` of messages.
+    /// - Throws: ``NATSError`` `connectionClosed` or `invalidSubject`.
+    public func subscribe(to subject: String, queue: String? = nil) throws(NATSError) -> NATSSubscription {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: NATSMessage.self,
+            bufferingPolicy: .bufferingOldest(self.configuration.subscriptionBufferLimit)
+        )
+        let (sid, mustWake) = try self.state.withLock { (state) throws(NATSError) -> (UInt64, Bool) in
+            let sid = try state.addSubscription(subject: subject, queue: queue, continuation: continuation)
+            return (sid, state.phase == .connected && state.requestWake())
+        }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(sid: sid, after: nil) }
+        if mustWake { self.wake.signal() }
+        return NATSSubscription(sid: sid, subject: subject, queue: queue, stream: stream, connection: self)
+    }
+
+    /// Unsubscribes now, or after `maximum` messages in total have been delivered.
+    func unsubscribe(sid: UInt64, after maximum: UInt64?) {
+        let (effects, mustWake) = self.state.withLock { state in
+            (state.removeSubscription(sid: sid, after: maximum), state.phase == .connected && state.requestWake())
+        }
+        if mustWake { self.wake.signal() }
+        self.perform(effects)
+    }
+
+    /// Closes the connection: pending operations fail, subscriptions end, the I/O thread stops.
+    /// Returns when the I/O thread has finished. Calling it again does nothing more.
+    public func close() async {
+        self.perform(self.state.withLock { $0.close(reason: nil) })
+        self.wake.signal()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let finished = self.state.withLock { state -> Bool in
+                if state.ioFinished { return true }
+                state.closeWaiters.append(continuation)
+                return false
+            }
+            if finished { continuation.resume() }
+        }
+    }
+
+    /// A fresh id for a flush or request waiter.
+    func makeWaiterID() -> UInt64 {
+        self.nextWaiterID.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// Runs effects returned by the state, outside the lock.
+    func perform(_ effects: [ConnectionState.Effect]) {
+        var dropped: [UInt64] = []
+        for effect in effects {
+            switch effect {
+            case .resume(let continuation, let error):
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            case .reply(let continuation, let result): continuation.resume(with: result.mapError { $0 as any Error })
+            case .deliver(let continuation, let message, let sid):
+                if case .dropped = continuation.yield(message) { dropped.append(sid) } else { self.noteDelivered(sid) }
+            case .finish(let continuation): continuation.finish()
+            case .event(let event):
+                self.eventContinuation.yield(event)
+                if case .closed = event { self.eventContinuation.finish() }
+            }
+        }
+        if !dropped.isEmpty { self.noteDropped(dropped) }
+    }
+
+    private func noteDropped(_ sids: [UInt64]) {
+        let events = self.state.withLock { state -> [ConnectionEvent] in
+            var events: [ConnectionEvent] = []
+            for sid in sids {
+                state.statistics.droppedMessages += 1
+                guard var subscription = state.subscriptions[sid], !subscription.isDropping else { continue }
+                subscription.isDropping = true
+                state.subscriptions[sid] = subscription
+                self.droppingSubscriptions.add(1, ordering: .relaxed)
+                events.append(.slowConsumer(subject: subscription.subject, sid: sid))
+            }
+            return events
+        }
+        for event in events { self.eventContinuation.yield(event) }
+    }
+
+    /// Ends a slow-consumer episode once a message is buffered again.
+    private func noteDelivered(_ sid: UInt64) {
+        guard self.droppingSubscriptions.load(ordering: .relaxed) > 0 else { return }
+        self.state.withLock { state in
+            guard state.subscriptions[sid]?.isDropping == true else { return }
+            state.subscriptions[sid]?.isDropping = false
+            self.droppingSubscriptions.subtract(1, ordering: .relaxed)
+        }
+    }
+}

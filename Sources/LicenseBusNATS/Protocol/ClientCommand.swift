@@ -1,0 +1,127 @@
+/// Encodes what the client sends, appending the bytes to a buffer (no intermediate strings
+/// on the publish path).
+enum ClientCommand {
+    /// The longest control line we send; the server's default `max_control_line` is 4096.
+    static let maximumControlLineLength = 4096
+
+    static func connect(_ json: String, into buffer: inout [UInt8]) {
+        buffer += Array("CONNECT ".utf8)
+        buffer += Array(json.utf8)
+        buffer += [13, 10]
+    }
+
+    static func ping(into buffer: inout [UInt8]) {
+        buffer += [80, 73, 78, 71, 13, 10]
+    }
+
+    static func pong(into buffer: inout [UInt8]) {
+        buffer += [80, 79, 78, 71, 13, 10]
+    }
+
+    /// `PUB subject [reply] size` or `HPUB subject [reply] hsize tsize`, then the body.
+    static func publish(
+        subject: String,
+        replyTo: String?,
+        headers: [UInt8]?,
+        payload: UnsafeRawBufferPointer,
+        into buffer: inout [UInt8]
+    ) {
+        if let headers {
+            buffer += [72, 80, 85, 66, 32]
+            appendText(subject, &buffer)
+            if let replyTo {
+                buffer.append(32)
+                appendText(replyTo, &buffer)
+            }
+            buffer.append(32)
+            appendNumber(UInt64(headers.count), &buffer)
+            buffer.append(32)
+            appendNumber(UInt64(headers.count + payload.count), &buffer)
+            buffer += [13, 10]
+            buffer += headers
+        } else {
+            buffer += [80, 85, 66, 32]
+            appendText(subject, &buffer)
+            if let replyTo {
+                buffer.append(32)
+                appendText(replyTo, &buffer)
+            }
+            buffer.append(32)
+            appendNumber(UInt64(payload.count), &buffer)
+            buffer += [13, 10]
+        }
+        buffer.append(contentsOf: payload)
+        buffer += [13, 10]
+    }
+
+    static func subscribe(subject: String, queue: String?, sid: UInt64, into buffer: inout [UInt8]) {
+        buffer += [83, 85, 66, 32]
+        appendText(subject, &buffer)
+        if let queue {
+            buffer.append(32)
+            appendText(queue, &buffer)
+        }
+        buffer.append(32)
+        appendNumber(sid, &buffer)
+        buffer += [13, 10]
+    }
+
+    static func unsubscribe(sid: UInt64, after maximum: UInt64?, into buffer: inout [UInt8]) {
+        buffer += [85, 78, 83, 85, 66, 32]
+        appendNumber(sid, &buffer)
+        if let maximum {
+            buffer.append(32)
+            appendNumber(maximum, &buffer)
+        }
+        buffer += [13, 10]
+    }
+
+    private static func appendText(_ text: String, _ buffer: inout [UInt8]) {
+        var copy = text
+        copy.withUTF8 { buffer.append(contentsOf: $0) }
+    }
+
+    private static func appendNumber(_ value: UInt64, _ buffer: inout [UInt8]) {
+        if value < 10 {
+            buffer.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while rest > 0 {
+                raw[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
+        }
+    }
+}
+
+/// Subject rules checked before anything is sent (ADR-6, as strictly as the official clients).
+enum SubjectRules {
+    /// Whether `subject` is non-empty, has no white space or NUL, and no empty tokens.
+    static func isValid(_ subject: String) -> Bool {
+        guard !subject.isEmpty, subject.utf8.count <= 1024 else { return false }
+        var tokenLength = 0
+        for byte in subject.utf8 {
+            switch byte {
+            case 32, 9, 10, 13, 0: return false
+            case UInt8(ascii: "."):
+                if tokenLength == 0 { return false }
+                tokenLength = 0
+            default: tokenLength += 1
+            }
+        }
+        return tokenLength > 0
+    }
+
+    /// Whether a queue group name is valid: non-empty, no white space or NUL.
+    static func isValidQueue(_ queue: String) -> Bool {
+        !queue.isEmpty && !queue.utf8.contains { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 || $0 == 0 }
+    }
+}
