@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto", "LicenseBusJSON"]),
         .target(name: "LicenseBusCLI", dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"]),
         .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
-        .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore", "LicenseBusJSON"]),
+        .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusNATS"]),
         .target(
             name: "LicenseBusTestSupport",
             dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"],

@@ -1,6 +1,8 @@
 /// What the I/O thread must do after a batch of server operations.
 struct InboundOutcome {
     var effects: [ConnectionState.Effect] = []
+    /// Messages per subscription, in order of first arrival; each becomes one delivery.
+    var deliveries: [(sid: UInt64, buffer: SubscriptionBuffer, messages: [NATSMessage])] = []
     /// Servers announced in `connect_urls`.
     var announcedServers: [String] = []
     /// An error after which the connection must be dropped (and reconnected, or closed).
@@ -28,10 +30,18 @@ extension ConnectionState {
             case .error(let text):
                 if let fatal = self.serverError(text, into: &outcome) {
                     outcome.fatal = fatal
-                    return outcome
+                    break
                 }
             }
+            if outcome.fatal != nil { break }
         }
+        // Deliveries go before finishes, so a subscription's last messages are queued first.
+        let finishes = outcome.effects.filter { if case .finish = $0 { true } else { false } }
+        outcome.effects.removeAll { if case .finish = $0 { true } else { false } }
+        for delivery in outcome.deliveries {
+            outcome.effects.append(.deliver(delivery.buffer, delivery.messages, sid: delivery.sid))
+        }
+        outcome.effects += finishes
         return outcome
     }
 
@@ -50,14 +60,19 @@ extension ConnectionState {
             }
             return
         }
-        guard var subscription = self.subscriptions[inbound.sid] else { return }
-        subscription.delivered += 1
-        outcome.effects.append(.deliver(subscription.continuation, message, sid: inbound.sid))
-        if let maximum = subscription.maximum, subscription.delivered >= maximum {
-            self.subscriptions[inbound.sid] = nil
-            outcome.effects.append(.finish(subscription.continuation))
+        guard let index = self.subscriptions.index(forKey: inbound.sid) else { return }
+        self.subscriptions.values[index].delivered += 1
+        let subscription = self.subscriptions.values[index]
+        if let last = outcome.deliveries.indices.last, outcome.deliveries[last].sid == inbound.sid {
+            outcome.deliveries[last].messages.append(message)
+        } else if let earlier = outcome.deliveries.firstIndex(where: { $0.sid == inbound.sid }) {
+            outcome.deliveries[earlier].messages.append(message)
         } else {
-            self.subscriptions[inbound.sid] = subscription
+            outcome.deliveries.append((inbound.sid, subscription.buffer, [message]))
+        }
+        if let maximum = subscription.maximum, subscription.delivered >= maximum {
+            self.subscriptions.remove(at: index)
+            outcome.effects.append(.finish(subscription.buffer))
         }
     }
 
@@ -72,7 +87,7 @@ extension ConnectionState {
                 // The server dropped that interest: end the matching subscriptions.
                 for (sid, subscription) in self.subscriptions where text.contains("\"\(subscription.subject)\"") {
                     self.subscriptions[sid] = nil
-                    outcome.effects.append(.finish(subscription.continuation))
+                    outcome.effects.append(.finish(subscription.buffer))
                 }
             }
             return nil

@@ -70,7 +70,7 @@ extension ConnectionState {
         self.deferredFlushes = []
         for continuation in self.requests.values { effects.append(.reply(continuation, .failure(failure))) }
         self.requests = [:]
-        for subscription in self.subscriptions.values { effects.append(.finish(subscription.continuation)) }
+        for subscription in self.subscriptions.values { effects.append(.finish(subscription.buffer)) }
         self.subscriptions = [:]
         if let waiter = self.connectWaiter {
             self.connectWaiter = nil

@@ -19,17 +19,16 @@ struct ConnectionState {
     struct Subscription {
         let subject: String
         let queue: String?
-        let continuation: AsyncStream<NATSMessage>.Continuation
+        let buffer: SubscriptionBuffer
         var maximum: UInt64?
         var delivered: UInt64 = 0
-        var isDropping = false
     }
 
     enum Effect {
         case resume(CheckedContinuation<Void, any Error>, NATSError?)
         case reply(CheckedContinuation<NATSMessage, any Error>, Result<NATSMessage, NATSError>)
-        case deliver(AsyncStream<NATSMessage>.Continuation, NATSMessage, sid: UInt64)
-        case finish(AsyncStream<NATSMessage>.Continuation)
+        case deliver(SubscriptionBuffer, [NATSMessage], sid: UInt64)
+        case finish(SubscriptionBuffer)
         case event(ConnectionEvent)
     }
 
@@ -128,7 +127,7 @@ struct ConnectionState {
     mutating func addSubscription(
         subject: String,
         queue: String?,
-        continuation: AsyncStream<NATSMessage>.Continuation
+        buffer: SubscriptionBuffer
     ) throws(NATSError) -> UInt64 {
         guard self.phase != .closed else { throw NATSError.closed }
         guard SubjectRules.isValid(subject) else {
@@ -139,7 +138,7 @@ struct ConnectionState {
         }
         let sid = self.nextSID
         self.nextSID += 1
-        self.subscriptions[sid] = Subscription(subject: subject, queue: queue, continuation: continuation)
+        self.subscriptions[sid] = Subscription(subject: subject, queue: queue, buffer: buffer)
         if self.phase == .connected {
             ClientCommand.subscribe(subject: subject, queue: queue, sid: sid, into: &self.outbound)
         }
@@ -157,7 +156,7 @@ struct ConnectionState {
         }
         self.subscriptions[sid] = nil
         if self.phase == .connected { ClientCommand.unsubscribe(sid: sid, after: nil, into: &self.outbound) }
-        return [.finish(subscription.continuation)]
+        return [.finish(subscription.buffer)]
     }
 
     // MARK: flush

@@ -67,15 +67,15 @@ extension NATSConnection {
     /// - Parameter timeout: The longest wait for each round trip (default 30 s).
     /// - Throws: ``NATSError`` `timeout` or `connectionClosed`; the connection is closed either way.
     public func drain(timeout: Duration = .seconds(30)) async throws {
-        let (subscriptions, mustWake) = self.state.withLock { state -> ([ConnectionState.Subscription], Bool) in
+        let (subscriptions, mustWake) = self.state.withLock { state -> ([SubscriptionBuffer], Bool) in
             guard !state.isClosed else { return ([], false) }
             state.isDraining = true
             let inboxSID = state.inbox?.sid
-            var drained: [ConnectionState.Subscription] = []
+            var drained: [SubscriptionBuffer] = []
             for (sid, subscription) in state.subscriptions where sid != inboxSID {
                 if state.phase == .connected { ClientCommand.unsubscribe(sid: sid, after: nil, into: &state.outbound) }
                 state.subscriptions[sid] = nil
-                drained.append(subscription)
+                drained.append(subscription.buffer)
             }
             return (drained, state.phase == .connected && state.requestWake())
         }
@@ -87,7 +87,7 @@ extension NATSConnection {
             failure = error
         }
         // Messages of the drained subscriptions arrived before the PONG; end their sequences.
-        subscriptions.forEach { $0.continuation.finish() }
+        subscriptions.forEach { $0.finish() }
         if failure == nil {
             do {
                 try await self.flush(timeout: timeout)
@@ -103,9 +103,8 @@ extension NATSConnection {
     private func ensureInbox(_ state: inout ConnectionState) throws(NATSError) -> String {
         if let inbox = state.inbox { return inbox.prefix }
         let prefix = "\(self.configuration.inboxPrefix).\(Self.randomToken(22))."
-        // Replies are routed to their waiters by token, never through this stream.
-        let (_, continuation) = AsyncStream.makeStream(of: NATSMessage.self)
-        let sid = try state.addSubscription(subject: prefix + "*", queue: nil, continuation: continuation)
+        // Replies are routed to their waiters by token, never through this buffer.
+        let sid = try state.addSubscription(subject: prefix + "*", queue: nil, buffer: SubscriptionBuffer(limit: 1))
         state.inbox = (prefix, sid)
         return prefix
     }

@@ -17,8 +17,6 @@ public final class NATSConnection: Sendable {
     let wake: WakeSignal
     let eventContinuation: AsyncStream<ConnectionEvent>.Continuation
     private let nextWaiterID = Atomic<UInt64>(1)
-    /// Subscriptions in a slow-consumer episode; lets delivery skip the lock when zero.
-    private let droppingSubscriptions = Atomic<Int>(0)
 
     private init(configuration: NATSConfiguration) throws(NATSError) {
         self.configuration = configuration
@@ -106,17 +104,13 @@ public final class NATSConnection: Sendable {
     /// - Returns: The subscription, an `AsyncSequence` of messages.
     /// - Throws: ``NATSError`` `connectionClosed` or `invalidSubject`.
     public func subscribe(to subject: String, queue: String? = nil) throws(NATSError) -> NATSSubscription {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: NATSMessage.self,
-            bufferingPolicy: .bufferingOldest(self.configuration.subscriptionBufferLimit)
-        )
+        let buffer = SubscriptionBuffer(limit: self.configuration.subscriptionBufferLimit)
         let (sid, mustWake) = try self.state.withLock { (state) throws(NATSError) -> (UInt64, Bool) in
-            let sid = try state.addSubscription(subject: subject, queue: queue, continuation: continuation)
+            let sid = try state.addSubscription(subject: subject, queue: queue, buffer: buffer)
             return (sid, state.phase == .connected && state.requestWake())
         }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(sid: sid, after: nil) }
         if mustWake { self.wake.signal() }
-        return NATSSubscription(sid: sid, subject: subject, queue: queue, stream: stream, connection: self)
+        return NATSSubscription(sid: sid, subject: subject, queue: queue, buffer: buffer, connection: self)
     }
 
     /// Unsubscribes now, or after `maximum` messages in total have been delivered.
@@ -150,46 +144,30 @@ public final class NATSConnection: Sendable {
 
     /// Runs effects returned by the state, outside the lock.
     func perform(_ effects: [ConnectionState.Effect]) {
-        var dropped: [UInt64] = []
         for effect in effects {
             switch effect {
             case .resume(let continuation, let error):
                 if let error { continuation.resume(throwing: error) } else { continuation.resume() }
             case .reply(let continuation, let result): continuation.resume(with: result.mapError { $0 as any Error })
-            case .deliver(let continuation, let message, let sid):
-                if case .dropped = continuation.yield(message) { dropped.append(sid) } else { self.noteDelivered(sid) }
-            case .finish(let continuation): continuation.finish()
+            case .deliver(let buffer, let messages, let sid):
+                let result = buffer.push(messages)
+                if result.dropped > 0 { self.noteDropped(result, sid: sid) }
+            case .finish(let buffer): buffer.finish()
             case .event(let event):
                 self.eventContinuation.yield(event)
                 if case .closed = event { self.eventContinuation.finish() }
             }
         }
-        if !dropped.isEmpty { self.noteDropped(dropped) }
     }
 
-    private func noteDropped(_ sids: [UInt64]) {
-        let events = self.state.withLock { state -> [ConnectionEvent] in
-            var events: [ConnectionEvent] = []
-            for sid in sids {
-                state.statistics.droppedMessages += 1
-                guard var subscription = state.subscriptions[sid], !subscription.isDropping else { continue }
-                subscription.isDropping = true
-                state.subscriptions[sid] = subscription
-                self.droppingSubscriptions.add(1, ordering: .relaxed)
-                events.append(.slowConsumer(subject: subscription.subject, sid: sid))
-            }
-            return events
+    /// Counts dropped messages; reports a slow consumer once per episode.
+    private func noteDropped(_ result: SubscriptionBuffer.PushResult, sid: UInt64) {
+        let subject = self.state.withLock { state -> String? in
+            state.statistics.droppedMessages += UInt64(result.dropped)
+            return state.subscriptions[sid]?.subject
         }
-        for event in events { self.eventContinuation.yield(event) }
-    }
-
-    /// Ends a slow-consumer episode once a message is buffered again.
-    private func noteDelivered(_ sid: UInt64) {
-        guard self.droppingSubscriptions.load(ordering: .relaxed) > 0 else { return }
-        self.state.withLock { state in
-            guard state.subscriptions[sid]?.isDropping == true else { return }
-            state.subscriptions[sid]?.isDropping = false
-            self.droppingSubscriptions.subtract(1, ordering: .relaxed)
+        if result.startedDropping, let subject {
+            self.eventContinuation.yield(.slowConsumer(subject: subject, sid: sid))
         }
     }
 }

@@ -1,8 +1,8 @@
 /// A subscription: an `AsyncSequence` of the messages delivered to it.
 ///
 /// It ends when unsubscribed, when its auto-unsubscribe count is reached, when the server
-/// revokes it (permissions), or when the connection closes or drains. Ending the iteration
-/// (or cancelling the task that iterates) unsubscribes.
+/// revokes it (permissions), or when the connection closes or drains. Cancelling the task that
+/// iterates ends the iteration and unsubscribes.
 public struct NATSSubscription: AsyncSequence, Sendable {
     /// The element type.
     public typealias Element = NATSMessage
@@ -13,14 +13,14 @@ public struct NATSSubscription: AsyncSequence, Sendable {
     public let subject: String
     /// The queue group, if any.
     public let queue: String?
-    private let stream: AsyncStream<NATSMessage>
+    private let buffer: SubscriptionBuffer
     private let connection: NATSConnection
 
-    init(sid: UInt64, subject: String, queue: String?, stream: AsyncStream<NATSMessage>, connection: NATSConnection) {
+    init(sid: UInt64, subject: String, queue: String?, buffer: SubscriptionBuffer, connection: NATSConnection) {
         self.sid = sid
         self.subject = subject
         self.queue = queue
-        self.stream = stream
+        self.buffer = buffer
         self.connection = connection
     }
 
@@ -36,8 +36,23 @@ public struct NATSSubscription: AsyncSequence, Sendable {
         self.connection.unsubscribe(sid: self.sid, after: count)
     }
 
+    /// Messages received and not yet consumed.
+    public var pendingCount: Int { self.buffer.count }
+
     /// The iterator.
-    public func makeAsyncIterator() -> AsyncStream<NATSMessage>.Iterator {
-        self.stream.makeAsyncIterator()
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(subscription: self)
+    }
+
+    /// Reads messages in arrival order.
+    public struct Iterator: AsyncIteratorProtocol {
+        let subscription: NATSSubscription
+
+        /// The next message, or nil when the subscription ended or the task was cancelled.
+        public mutating func next() async -> NATSMessage? {
+            let message = await self.subscription.buffer.next()
+            if message == nil && Task.isCancelled { self.subscription.unsubscribe() }
+            return message
+        }
     }
 }

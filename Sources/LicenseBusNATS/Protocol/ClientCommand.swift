@@ -106,18 +106,21 @@ enum ClientCommand {
 enum SubjectRules {
     /// Whether `subject` is non-empty, has no white space or NUL, and no empty tokens.
     static func isValid(_ subject: String) -> Bool {
-        guard !subject.isEmpty, subject.utf8.count <= 1024 else { return false }
-        var tokenLength = 0
-        for byte in subject.utf8 {
-            switch byte {
-            case 32, 9, 10, 13, 0: return false
-            case UInt8(ascii: "."):
-                if tokenLength == 0 { return false }
-                tokenLength = 0
-            default: tokenLength += 1
+        var copy = subject
+        return copy.withUTF8 { utf8 in
+            guard !utf8.isEmpty, utf8.count <= 1024 else { return false }
+            var tokenLength = 0
+            for byte in utf8 {
+                switch byte {
+                case 32, 9, 10, 13, 0: return false
+                case UInt8(ascii: "."):
+                    if tokenLength == 0 { return false }
+                    tokenLength = 0
+                default: tokenLength += 1
+                }
             }
+            return tokenLength > 0
         }
-        return tokenLength > 0
     }
 
     /// Whether a queue group name is valid: non-empty, no white space or NUL.

@@ -161,20 +161,53 @@ struct ProtocolParser {
         }
     }
 
-    /// Ranges of the space- or tab-separated fields of a line.
-    private static func fields(_ line: UnsafeRawBufferPointer) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        var start: Int?
+    /// The space- or tab-separated fields of a control line, without allocating: up to six are
+    /// kept (no operation has more); `count` says how many there were in all.
+    struct Fields {
+        private var storage: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>) =
+            (0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
+        private(set) var count = 0
+
+        var first: Range<Int>? { self.count > 0 ? self[0] : nil }
+
+        subscript(index: Int) -> Range<Int> {
+            switch index {
+            case 0: self.storage.0
+            case 1: self.storage.1
+            case 2: self.storage.2
+            case 3: self.storage.3
+            case 4: self.storage.4
+            default: self.storage.5
+            }
+        }
+
+        mutating func append(_ range: Range<Int>) {
+            switch self.count {
+            case 0: self.storage.0 = range
+            case 1: self.storage.1 = range
+            case 2: self.storage.2 = range
+            case 3: self.storage.3 = range
+            case 4: self.storage.4 = range
+            case 5: self.storage.5 = range
+            default: break
+            }
+            self.count += 1
+        }
+    }
+
+    private static func fields(_ line: UnsafeRawBufferPointer) -> Fields {
+        var result = Fields()
+        var start = -1
         for index in 0..<line.count {
             let byte = line[index]
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                if let begin = start { result.append(begin..<index) }
-                start = nil
-            } else if start == nil {
+                if start >= 0 { result.append(start..<index) }
+                start = -1
+            } else if start < 0 {
                 start = index
             }
         }
-        if let begin = start { result.append(begin..<line.count) }
+        if start >= 0 { result.append(start..<line.count) }
         return result
     }
 

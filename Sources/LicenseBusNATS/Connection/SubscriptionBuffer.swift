@@ -1,0 +1,114 @@
+import Synchronization
+
+/// The bounded queue between the I/O thread and a subscription's consumer.
+///
+/// The I/O thread pushes a whole read's messages under one lock and resumes a waiting
+/// consumer at most once per batch; the consumer pops one message per lock. Past `limit`
+/// queued messages new ones are dropped (slow consumer) and counted.
+/// - Important: One consumer at a time; any number of producers.
+final class SubscriptionBuffer: Sendable {
+    private struct Storage {
+        var items: [NATSMessage] = []
+        var head = 0
+        var waiter: CheckedContinuation<NATSMessage?, Never>?
+        var isFinished = false
+        var isDropping = false
+
+        var count: Int { self.items.count - self.head }
+
+        mutating func popFirst() -> NATSMessage? {
+            guard self.head < self.items.count else { return nil }
+            let message = self.items[self.head]
+            self.head += 1
+            if self.head == self.items.count {
+                self.items.removeAll(keepingCapacity: true)
+                self.head = 0
+            } else if self.head >= 4096 && self.head * 2 >= self.items.count {
+                self.items.removeFirst(self.head)
+                self.head = 0
+            }
+            return message
+        }
+    }
+
+    /// What a push did.
+    struct PushResult {
+        /// Messages dropped because the buffer was full.
+        var dropped = 0
+        /// Whether this push started a slow-consumer episode (report it once).
+        var startedDropping = false
+    }
+
+    private let storage = Mutex(Storage())
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = max(1, limit)
+    }
+
+    /// Queues messages; drops what does not fit.
+    func push(_ messages: [NATSMessage]) -> PushResult {
+        var result = PushResult()
+        let waiter = self.storage.withLock { storage -> (CheckedContinuation<NATSMessage?, Never>, NATSMessage)? in
+            guard !storage.isFinished else { return nil }
+            var pending = messages[...]
+            var handOff: (CheckedContinuation<NATSMessage?, Never>, NATSMessage)?
+            if let waiter = storage.waiter, let first = pending.popFirst() {
+                storage.waiter = nil
+                handOff = (waiter, first)
+            }
+            let room = max(0, self.limit - storage.count)
+            storage.items.append(contentsOf: pending.prefix(room))
+            result.dropped = max(0, pending.count - room)
+            if result.dropped > 0 {
+                result.startedDropping = !storage.isDropping
+                storage.isDropping = true
+            } else if !pending.isEmpty || handOff != nil {
+                storage.isDropping = false
+            }
+            return handOff
+        }
+        if let (continuation, message) = waiter { continuation.resume(returning: message) }
+        return result
+    }
+
+    /// Ends the sequence once the queued messages are consumed.
+    func finish() {
+        let waiter = self.storage.withLock { storage -> CheckedContinuation<NATSMessage?, Never>? in
+            storage.isFinished = true
+            defer { storage.waiter = nil }
+            return storage.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The next message; nil when finished and empty, or when the task is cancelled.
+    func next() async -> NATSMessage? {
+        if let ready = self.storage.withLock({ storage -> NATSMessage?? in
+            if let message = storage.popFirst() { return .some(message) }
+            return storage.isFinished ? .some(nil) : nil
+        }) {
+            return ready
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<NATSMessage?, Never>) in
+                let immediate = self.storage.withLock { storage -> NATSMessage?? in
+                    if let message = storage.popFirst() { return .some(message) }
+                    if storage.isFinished || Task.isCancelled { return .some(nil) }
+                    storage.waiter = continuation
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let waiter = self.storage.withLock { storage -> CheckedContinuation<NATSMessage?, Never>? in
+                defer { storage.waiter = nil }
+                return storage.waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Messages queued and not yet consumed.
+    var count: Int { self.storage.withLock { $0.count } }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// license-bench: speed figures, printed one line each (docs/benchmarks.md says how to run them).
+///
+///     license-bench crypto [SECONDS]            license verify / envelope open rates (default 2 s per figure)
+///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
+@main
+enum LicenseBench {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            switch arguments.first {
+            case "crypto":
+                try CryptoBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
+            case "pub", "pubsub", "reqrep":
+                guard arguments.count >= 2, let count = Int(arguments[1]), count > 0 else {
+                    print("usage: license-bench \(arguments[0]) N [SIZE]")
+                    exit(2)
+                }
+                let size = arguments.count > 2 ? Int(arguments[2]) ?? 16 : 16
+                try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
+            default:
+                print("usage: license-bench crypto [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE]")
+                exit(2)
+            }
+        } catch {
+            print("license-bench: \(error)")
+            exit(1)
+        }
+    }
+}
