@@ -22,6 +22,13 @@ public enum Fixtures {
         try String(contentsOfFile: repositoryRoot + "/" + relativePath, encoding: .utf8)
     }
 
+    /// The text of a file at an absolute path.
+    /// - Parameter path: The file's path.
+    /// - Returns: Its text.
+    public static func textAbsolute(_ path: String) throws -> String {
+        try String(contentsOfFile: path, encoding: .utf8)
+    }
+
     /// Bytes from hexadecimal text.
     /// - Parameter hex: An even number of hex digits.
     /// - Returns: The bytes.

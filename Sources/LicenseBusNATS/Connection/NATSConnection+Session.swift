@@ -10,6 +10,8 @@ internal import LicenseBusJSON
 struct Session {
     let socket: TCPSocket
     let server: ServerURL
+    /// The INFO as of the end of the handshake.
+    let info: ServerInfo
     var parser: ProtocolParser
     var leftover: [ServerOperation]
 }
@@ -47,7 +49,7 @@ extension NATSConnection {
             switch operation {
             case .pong:
                 self.perform(self.state.withLock { $0.didConnect(info: info, server: server) })
-                return Session(socket: socket, server: server, parser: parser, leftover: pending)
+                return Session(socket: socket, server: server, info: info, parser: parser, leftover: pending)
             case .info(let update): info = update
             case .ping: try self.writeAll([80, 79, 78, 71, 13, 10], to: socket, until: deadline)
             case .ok, .message: break
@@ -86,6 +88,7 @@ extension NATSConnection {
         var readBuffer = [UInt8](repeating: 0, count: Self.readBufferSize)
         let interval = self.configuration.pingInterval
         var nextPing = ContinuousClock.now.advanced(by: interval)
+        self.discover(session.info.connectURLs, pool: &pool, server: session.server)
         if let error = self.apply(session.leftover, pool: &pool, server: session.server) { return error }
         while true {
             if written == inflight.count {
@@ -164,13 +167,17 @@ extension NATSConnection {
     /// Applies server operations to the state; returns a fatal error, if one came.
     private func apply(_ operations: [ServerOperation], pool: inout ServerPool, server: ServerURL) -> NATSError? {
         guard !operations.isEmpty else { return nil }
-        var outcome = self.state.withLock { $0.handle(operations) }
-        if !outcome.announcedServers.isEmpty && !self.configuration.ignoreDiscoveredServers {
-            let added = pool.addDiscovered(outcome.announcedServers, scheme: server.scheme)
-            if !added.isEmpty { outcome.effects.append(.event(.discoveredServers(added))) }
-        }
+        let outcome = self.state.withLock { $0.handle(operations) }
         self.perform(outcome.effects)
+        self.discover(outcome.announcedServers, pool: &pool, server: server)
         return outcome.fatal
+    }
+
+    /// Adds servers announced in `connect_urls` to the pool (unless told to ignore them).
+    private func discover(_ addresses: [String], pool: inout ServerPool, server: ServerURL) {
+        guard !addresses.isEmpty, !self.configuration.ignoreDiscoveredServers else { return }
+        let added = pool.addDiscovered(addresses, scheme: server.scheme)
+        if !added.isEmpty { self.eventContinuation.yield(.discoveredServers(added)) }
     }
 
     /// Blocking-style read for the handshake: polls until `done(operations)` or the deadline.
