@@ -13,7 +13,9 @@ public enum SettingsFile {
     ///   a key with characters other than `A-Z 0-9 _`, or a key given twice.
     public static func parse(_ text: String, path: String) throws(SettingsError) -> [String: String] {
         var values: [String: String] = [:]
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (offset, rawLine) in lines.enumerated() {
             var line = rawLine.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = line.dropFirst("export ".count).trimmingASCIIWhitespace() }

@@ -1,9 +1,10 @@
+import LicenseBusNATS
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LicenseBusNATS
 
 /// The natsbench modes (../shared/natsbench/README.md): pub, pubsub, reqrep, against `NATS_URL`.
 enum NATSBenchmark {

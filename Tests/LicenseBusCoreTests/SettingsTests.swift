@@ -28,6 +28,8 @@ struct SettingsTests {
         #expect(
             parsed == ["NATS_URL": "nats://a:4222", "LICENSE_SUBJECT": "lic.key", "X": "quoted value", "EMPTY": ""]
         )
+        let crlf = try SettingsFile.parse("# windows\r\nA=1\r\nB=two\r\n", path: "w.env")
+        #expect(crlf == ["A": "1", "B": "two"])
         for (text, fault) in [
             ("JUST TEXT", "s.env:1 is not a KEY=VALUE"), ("a-b=1", "invalid key"), ("A=1\nA=2", "s.env:2 sets A"),
         ] {

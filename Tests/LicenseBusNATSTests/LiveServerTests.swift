@@ -113,7 +113,9 @@ struct LiveServerTests {
         #expect(received.first?.string == "body")
         #expect(received.last?.headers?["Only"] == "headers")
         #expect(received.last?.payload == [])
-        #expect(throws: NATSError.self) { try connection.publish([], to: "x", headers: NATSHeaders([("Bad:Name", "v")])) }
+        #expect(throws: NATSError.self) {
+            try connection.publish([], to: "x", headers: NATSHeaders([("Bad:Name", "v")]))
+        }
         await connection.close()
     }
 
@@ -185,7 +187,9 @@ struct LiveServerTests {
     @Test("user/password and token auth, from settings and from the URL; wrong ones are refused")
     func authentication() async throws {
         let userServer = try NATSServerProcess(arguments: ["--user", "alice", "--pass", "s3cret"])
-        let byURL = try await NATSConnection.connect(try testConfiguration("nats://alice:s3cret@127.0.0.1:\(userServer.port)"))
+        let byURL = try await NATSConnection.connect(
+            try testConfiguration("nats://alice:s3cret@127.0.0.1:\(userServer.port)")
+        )
         try await byURL.flush()
         await byURL.close()
         let bySettings = try await NATSConnection.connect(
@@ -203,7 +207,9 @@ struct LiveServerTests {
         #expect(wrong?.message.contains("wrong") == false)
 
         let tokenServer = try NATSServerProcess(arguments: ["--auth", "t0ken"])
-        let byToken = try await NATSConnection.connect(try testConfiguration("nats://t0ken@127.0.0.1:\(tokenServer.port)"))
+        let byToken = try await NATSConnection.connect(
+            try testConfiguration("nats://t0ken@127.0.0.1:\(tokenServer.port)")
+        )
         try await byToken.flush()
         await byToken.close()
         let badToken = await #expect(throws: NATSError.self) {

@@ -2,7 +2,10 @@ import LicenseBusNATS
 import LicenseBusTestSupport
 
 /// A configuration for tests: fast reconnects, the given server(s).
-func testConfiguration(_ urls: String..., configure: (inout NATSConfiguration) -> Void = { _ in }) throws -> NATSConfiguration {
+func testConfiguration(
+    _ urls: String...,
+    configure: (inout NATSConfiguration) -> Void = { _ in }
+) throws -> NATSConfiguration {
     var configuration = NATSConfiguration(
         servers: try urls.map { try ServerURL($0) },
         connectTimeout: .seconds(2),

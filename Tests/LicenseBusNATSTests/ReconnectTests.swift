@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Reconnect, resubscribe, discovered servers", .timeLimit(.minutes(1)))
 struct ReconnectTests {
-    @Test("server restarted on the same port: resubscribed with queue groups and remaining counts; publishes made during the outage are delivered")
+    @Test(
+        "server restarted on the same port: resubscribed with queue groups and remaining counts; publishes made during the outage are delivered"
+    )
     func restart() async throws {
         let server = try NATSServerProcess()
         let connection = try await NATSConnection.connect(try testConfiguration(server.url))
@@ -68,7 +70,9 @@ struct ReconnectTests {
     @Test("the reconnect buffer is bounded: publishes past it fail with buffer_full")
     func reconnectBuffer() async throws {
         let server = try NATSServerProcess()
-        let connection = try await NATSConnection.connect(try testConfiguration(server.url) { $0.reconnectBufferSize = 1024 })
+        let connection = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.reconnectBufferSize = 1024 }
+        )
         server.crash()
         #expect(await eventually { !connection.isConnected })
         var accepted = 0
@@ -122,26 +126,36 @@ struct ReconnectTests {
         let seed = try NATSServerProcess(arguments: ["--cluster_name", "lb", "--cluster", "nats://127.0.0.1:-1"])
         let routePort = try #require(await Self.routePort(of: seed))
         let route = "nats://127.0.0.1:\(routePort)"
-        let second = try NATSServerProcess(arguments: ["--cluster_name", "lb", "--cluster", "nats://127.0.0.1:-1", "--routes", route])
-        let third = try NATSServerProcess(arguments: ["--cluster_name", "lb", "--cluster", "nats://127.0.0.1:-1", "--routes", route])
+        let second = try NATSServerProcess(arguments: [
+            "--cluster_name", "lb", "--cluster", "nats://127.0.0.1:-1", "--routes", route,
+        ])
+        let third = try NATSServerProcess(arguments: [
+            "--cluster_name", "lb", "--cluster", "nats://127.0.0.1:-1", "--routes", route,
+        ])
         // Only the seed is given; the others must be discovered from INFO connect_urls.
         let connection = try await NATSConnection.connect(try testConfiguration(seed.url))
-        #expect(await eventually(timeout: .seconds(10)) {
-            let info = connection.serverInfo
-            return info.connectURLs.count >= 3
-        })
+        #expect(
+            await eventually(timeout: .seconds(10)) {
+                let info = connection.serverInfo
+                return info.connectURLs.count >= 3
+            }
+        )
         let subscription = try connection.subscribe(to: "cluster.news")
         try await connection.flush()
         let seedID = connection.serverInfo.serverID
         seed.crash()
-        #expect(await eventually(timeout: .seconds(10)) { connection.statistics.reconnects == 1 && connection.isConnected })
+        #expect(
+            await eventually(timeout: .seconds(10)) { connection.statistics.reconnects == 1 && connection.isConnected }
+        )
         #expect(connection.serverInfo.serverID != seedID)
         try await connection.flush()
         let publisher = try await NATSConnection.connect(try testConfiguration(third.url))
-        #expect(await eventually(timeout: .seconds(5)) {
-            try? publisher.publish(Array("still here".utf8), to: "cluster.news")
-            return subscription.pendingCount > 0
-        })
+        #expect(
+            await eventually(timeout: .seconds(5)) {
+                try? publisher.publish(Array("still here".utf8), to: "cluster.news")
+                return subscription.pendingCount > 0
+            }
+        )
         #expect(await subscription.collect(1).first?.string == "still here")
         await publisher.close()
         await connection.close()

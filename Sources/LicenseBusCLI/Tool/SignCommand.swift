@@ -80,6 +80,6 @@ enum SignCommand {
 
 extension String {
     fileprivate func trimmingPrefixWhitespace() -> Substring {
-        self.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        self.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }
     }
 }

@@ -49,12 +49,19 @@ extension ConnectionState {
         self.statistics.inMessages += 1
         self.statistics.inBytes += UInt64(inbound.payload.count)
         let headers = inbound.headerBytes.flatMap(NATSHeaders.decode)
-        let message = NATSMessage(subject: inbound.subject, replyTo: inbound.replyTo, headers: headers, payload: inbound.payload)
+        let message = NATSMessage(
+            subject: inbound.subject,
+            replyTo: inbound.replyTo,
+            headers: headers,
+            payload: inbound.payload
+        )
         if let inbox = self.inbox, inbound.sid == inbox.sid {
             let token = String(inbound.subject.dropFirst(inbox.prefix.count))
             guard let continuation = self.requests.removeValue(forKey: token) else { return }
             if headers?.isNoResponders == true && inbound.payload.isEmpty {
-                outcome.effects.append(.reply(continuation, .failure(NATSError(.noResponders, "no one answers requests on that subject"))))
+                outcome.effects.append(
+                    .reply(continuation, .failure(NATSError(.noResponders, "no one answers requests on that subject")))
+                )
             } else {
                 outcome.effects.append(.reply(continuation, .success(message)))
             }

@@ -46,7 +46,12 @@ extension ConnectionState {
         if self.phase == .connected { self.phase = .reconnecting }
         for waiter in self.pongWaiters {
             if let continuation = waiter.continuation {
-                effects.append(.resume(continuation, NATSError(.connectionFailed, "the connection dropped before the flush completed")))
+                effects.append(
+                    .resume(
+                        continuation,
+                        NATSError(.connectionFailed, "the connection dropped before the flush completed")
+                    )
+                )
             }
         }
         self.pongWaiters = []

@@ -105,10 +105,19 @@ struct ConnectionState {
             guard self.outbound.count + size + overhead <= self.configuration.outboundBufferLimit else {
                 throw NATSError(.bufferFull, "\(self.outbound.count) bytes already wait to be written")
             }
-            ClientCommand.publish(subject: subject, replyTo: replyTo, headers: headerBytes, payload: payload, into: &self.outbound)
+            ClientCommand.publish(
+                subject: subject,
+                replyTo: replyTo,
+                headers: headerBytes,
+                payload: payload,
+                into: &self.outbound
+            )
         } else {
             guard self.reconnectBuffer.count + size + overhead <= self.configuration.reconnectBufferSize else {
-                throw NATSError(.bufferFull, "the reconnect buffer of \(self.configuration.reconnectBufferSize) bytes is full")
+                throw NATSError(
+                    .bufferFull,
+                    "the reconnect buffer of \(self.configuration.reconnectBufferSize) bytes is full"
+                )
             }
             ClientCommand.publish(
                 subject: subject,

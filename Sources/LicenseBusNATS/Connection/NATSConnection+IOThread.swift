@@ -1,4 +1,5 @@
 import Synchronization
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +24,9 @@ extension NATSConnection {
             }
             if let last = server.lastAttempt {
                 let wait = self.configuration.reconnectWait - last.duration(to: .now)
-                let jitter = Duration.nanoseconds(Int64.random(in: 0...max(0, self.configuration.reconnectJitter.nanoseconds)))
+                let jitter = Duration.nanoseconds(
+                    Int64.random(in: 0...max(0, self.configuration.reconnectJitter.nanoseconds))
+                )
                 if wait > .zero { self.sleep(wait + jitter) }
                 if self.isClosed { break }
             }
@@ -41,7 +44,8 @@ extension NATSConnection {
                 lastError = error
                 failuresInPass += 1
                 let repeatedAuthError = pool.failed(server.url, error: error)
-                let firstPassFailed = !hasConnected && !self.configuration.retryOnFailedConnect
+                let firstPassFailed =
+                    !hasConnected && !self.configuration.retryOnFailedConnect
                     && (failuresInPass >= pool.entries.count || error.code == .authorizationViolation)
                 if repeatedAuthError || firstPassFailed {
                     self.perform(self.state.withLock { $0.close(reason: error) })

@@ -1,10 +1,11 @@
+internal import LicenseBusJSON
 import Synchronization
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import LicenseBusJSON
 
 /// One connected socket with its parser, and operations read after the handshake's PONG.
 struct Session {
@@ -105,7 +106,9 @@ extension NATSConnection {
                 }
             }
             if written < inflight.count {
-                switch inflight.withUnsafeBytes({ session.socket.send(UnsafeRawBufferPointer(rebasing: $0[written...])) }) {
+                switch inflight.withUnsafeBytes({
+                    session.socket.send(UnsafeRawBufferPointer(rebasing: $0[written...]))
+                }) {
                 case .done(let count): written += count
                 case .wouldBlock: break
                 case .closed(let reason): return NATSError(.connectionFailed, reason)
@@ -121,12 +124,21 @@ extension NATSConnection {
                     state.pongWaiters.append(ConnectionState.PongWaiter())
                     return false
                 }
-                if stale { return NATSError(.staleConnection, "the server did not answer \(self.configuration.maxPingsOut) PINGs") }
+                if stale {
+                    return NATSError(
+                        .staleConnection,
+                        "the server did not answer \(self.configuration.maxPingsOut) PINGs"
+                    )
+                }
                 nextPing = now.advanced(by: interval)
                 continue
             }
             var descriptors = [
-                pollfd(fd: session.socket.descriptor, events: Int16(POLLIN) | (written < inflight.count ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(
+                    fd: session.socket.descriptor,
+                    events: Int16(POLLIN) | (written < inflight.count ? Int16(POLLOUT) : 0),
+                    revents: 0
+                ),
                 pollfd(fd: self.wake.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&descriptors, 2, milliseconds(now.duration(to: nextPing)))
@@ -150,7 +162,9 @@ extension NATSConnection {
                 var operations: [ServerOperation] = []
                 let parsed = buffer.withUnsafeBytes { bytes in
                     Result { () throws(NATSError) in
-                        try session.parser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<count])) { operations.append($0) }
+                        try session.parser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<count])) {
+                            operations.append($0)
+                        }
                     }
                 }
                 if case .failure(let error) = parsed {
@@ -205,7 +219,11 @@ extension NATSConnection {
         return operations
     }
 
-    private func writeAll(_ bytes: [UInt8], to socket: TCPSocket, until deadline: ContinuousClock.Instant) throws(NATSError) {
+    private func writeAll(
+        _ bytes: [UInt8],
+        to socket: TCPSocket,
+        until deadline: ContinuousClock.Instant
+    ) throws(NATSError) {
         var written = 0
         while written < bytes.count {
             switch bytes.withUnsafeBytes({ socket.send(UnsafeRawBufferPointer(rebasing: $0[written...])) }) {
@@ -216,7 +234,11 @@ extension NATSConnection {
         }
     }
 
-    private func waitReady(_ socket: TCPSocket, events: Int16, until deadline: ContinuousClock.Instant) throws(NATSError) {
+    private func waitReady(
+        _ socket: TCPSocket,
+        events: Int16,
+        until deadline: ContinuousClock.Instant
+    ) throws(NATSError) {
         while true {
             if self.isClosed { throw NATSError.closed }
             let remaining = ContinuousClock.now.duration(to: deadline)

@@ -1,4 +1,5 @@
 import Synchronization
+
 extension NATSConnection {
     /// Waits until the server has processed everything sent so far (a PING/PONG round trip).
     ///
@@ -37,12 +38,18 @@ extension NATSConnection {
     ) async throws -> NATSMessage {
         let id = self.makeWaiterID()
         let token = Self.token(id)
-        return try await self.waitFor(id: id, timeout: timeout) { (continuation: CheckedContinuation<NATSMessage, any Error>) in
+        return try await self.waitFor(id: id, timeout: timeout) {
+            (continuation: CheckedContinuation<NATSMessage, any Error>) in
             let outcome = payload.withUnsafeBytes { bytes in
                 self.state.withLock { state -> Result<Bool, NATSError> in
                     do throws(NATSError) {
                         let prefix = try self.ensureInbox(&state)
-                        try state.enqueuePublish(subject: subject, replyTo: prefix + token, headers: headers, payload: bytes)
+                        try state.enqueuePublish(
+                            subject: subject,
+                            replyTo: prefix + token,
+                            headers: headers,
+                            payload: bytes
+                        )
                         state.requests[token] = continuation
                         return .success(state.phase == .connected && state.requestWake())
                     } catch {

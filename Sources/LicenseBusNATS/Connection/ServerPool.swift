@@ -38,7 +38,10 @@ struct ServerPool {
             guard let url = try? ServerURL("\(scheme)://\(address)"),
                 !self.entries.contains(where: { $0.url.address == url.address })
             else { continue }
-            self.entries.insert(Entry(url: url, isDiscovered: true), at: self.randomize ? Int.random(in: 0...self.entries.count) : self.entries.count)
+            self.entries.insert(
+                Entry(url: url, isDiscovered: true),
+                at: self.randomize ? Int.random(in: 0...self.entries.count) : self.entries.count
+            )
             added.append(address)
         }
         return added

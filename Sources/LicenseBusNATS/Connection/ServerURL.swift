@@ -99,7 +99,7 @@ public struct ServerURL: Sendable, Hashable, CustomStringConvertible {
 
 extension StringProtocol {
     func trimmingWhitespace() -> SubSequence {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard let first = self.firstIndex(where: { !isSpace($0) }) else { return self[self.endIndex...] }
         let last = self.lastIndex(where: { !isSpace($0) }) ?? first
         return self[first...last]

@@ -60,11 +60,11 @@ final class SubscriptionBuffer: Sendable {
             let room = max(0, self.limit - storage.count)
             storage.items.append(contentsOf: pending.prefix(room))
             result.dropped = max(0, pending.count - room)
+            // A message that fits ends an episode; a drop after that starts a new one.
+            if handOff != nil || (room > 0 && !pending.isEmpty) { storage.isDropping = false }
             if result.dropped > 0 {
                 result.startedDropping = !storage.isDropping
                 storage.isDropping = true
-            } else if !pending.isEmpty || handOff != nil {
-                storage.isDropping = false
             }
             return handOff
         }

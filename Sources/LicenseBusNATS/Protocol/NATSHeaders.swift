@@ -22,8 +22,12 @@ public struct NATSHeaders: Sendable, Equatable {
     ///   - name: The header's name (printable ASCII other than `:`).
     ///   - value: Its value; CR and LF become spaces.
     public mutating func append(_ name: String, _ value: String) {
-        let cleaned = value.replacing("\r", with: " ").replacing("\n", with: " ")
-        self.entries.append((name, cleaned))
+        // By scalar: "\r\n" is a single Character, so a Character-level replace would miss it.
+        var cleaned = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            cleaned.append(scalar == "\r" || scalar == "\n" ? " " : scalar)
+        }
+        self.entries.append((name, String(cleaned)))
     }
 
     /// The first value of `name` (names compare exactly, as they are case-preserving).

@@ -58,7 +58,10 @@ struct ProtocolParser {
                 self.line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<count]))
                 index = count
                 guard self.line.count <= Self.maximumControlLineLength else {
-                    throw NATSError(.protocolError, "a control line is longer than \(Self.maximumControlLineLength) bytes")
+                    throw NATSError(
+                        .protocolError,
+                        "a control line is longer than \(Self.maximumControlLineLength) bytes"
+                    )
                 }
                 break
             }
@@ -88,11 +91,15 @@ struct ProtocolParser {
     }
 
     /// Builds the message once its payload and trailing CRLF are all here.
-    private mutating func finish(_ message: PendingMessage, _ body: UnsafeRawBufferPointer) throws(NATSError)
+    private mutating func finish(
+        _ message: PendingMessage,
+        _ body: UnsafeRawBufferPointer
+    ) throws(NATSError)
         -> ServerOperation
     {
         self.pending = nil
-        guard body[message.totalLength] == UInt8(ascii: "\r"), body[message.totalLength + 1] == UInt8(ascii: "\n") else {
+        guard body[message.totalLength] == UInt8(ascii: "\r"), body[message.totalLength + 1] == UInt8(ascii: "\n")
+        else {
             throw NATSError(.protocolError, "a message payload is not followed by CRLF")
         }
         var headers: [UInt8]?
@@ -259,7 +266,9 @@ struct ProtocolParser {
     }
 
     private static func sid(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) throws(NATSError) -> UInt64 {
-        guard let value = number(line, range) else { throw NATSError(.protocolError, "a subscription id is not a number") }
+        guard let value = number(line, range) else {
+            throw NATSError(.protocolError, "a subscription id is not a number")
+        }
         return value
     }
 

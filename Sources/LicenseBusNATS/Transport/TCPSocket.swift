@@ -21,7 +21,13 @@ final class TCPSocket {
     /// The wait polls `wake` too, so closing the connection interrupts a slow connect.
     /// - Throws: ``NATSError`` `connectionFailed` naming the host and the system's reason;
     ///   `connectionClosed` when woken by a close.
-    static func connect(host: String, port: Int, timeout: Duration, wake: WakeSignal, isClosed: () -> Bool)
+    static func connect(
+        host: String,
+        port: Int,
+        timeout: Duration,
+        wake: WakeSignal,
+        isClosed: () -> Bool
+    )
         throws(NATSError) -> TCPSocket
     {
         var hints = addrinfo()
@@ -52,7 +58,12 @@ final class TCPSocket {
         throw NATSError(.connectionFailed, "cannot connect to \(host):\(port): \(lastReason)")
     }
 
-    private static func connect(to address: addrinfo, timeout: Duration, wake: WakeSignal, isClosed: () -> Bool)
+    private static func connect(
+        to address: addrinfo,
+        timeout: Duration,
+        wake: WakeSignal,
+        isClosed: () -> Bool
+    )
         throws(NATSError) -> TCPSocket
     {
         #if os(Linux)

@@ -1,0 +1,200 @@
+import Foundation
+import LicenseBusJSON
+import LicenseBusNATS
+import LicenseBusTestSupport
+import Synchronization
+import Testing
+
+/// Collects a connection's events in the background.
+private final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [ConnectionEvent] = []
+    private var task: Task<Void, Never>?
+
+    init(_ connection: NATSConnection) {
+        self.task = Task { for await event in connection.events { self.lock.withLock { self.events.append(event) } } }
+    }
+
+    var all: [ConnectionEvent] { self.lock.withLock { self.events } }
+
+    func contains(_ match: (ConnectionEvent) -> Bool) -> Bool { self.all.contains(where: match) }
+}
+
+@Suite("Against a scripted fake server", .timeLimit(.minutes(1)))
+struct FakeServerTests {
+    @Test("CONNECT says verbose false, pedantic false, protocol 1, headers and no_responders as INFO offers")
+    func connectFields() async throws {
+        let captured = Mutex<String>("")
+        let server = try FakeServer { connection, _ in
+            let text = try connection.handshake()
+            captured.withLock { $0 = text }
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url) { $0.name = "probe" })
+        let text = captured.withLock { $0 }
+        let line = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("CONNECT ") })
+        let json = try #require(try JSONParser.parse(Array(line.dropFirst(8).utf8)).objectValue)
+        #expect(json["verbose"] == .bool(false))
+        #expect(json["pedantic"] == .bool(false))
+        #expect(json["protocol"] == .integer(1))
+        #expect(json["headers"] == .bool(true))
+        #expect(json["no_responders"] == .bool(true))
+        #expect(json["name"] == .string("probe"))
+        #expect(json["lang"] == .string("swift"))
+        #expect(text.hasSuffix("PING\r\n"))
+        await connection.close()
+    }
+
+    @Test("-ERR 'Stale Connection' drops the connection and it reconnects")
+    func staleError() async throws {
+        let server = try FakeServer { connection, index in
+            try connection.handshake()
+            if index == 1 {
+                connection.send("-ERR 'Stale Connection'\r\n")
+                return
+            }
+            _ = try? connection.read(until: "never", timeout: 3)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let log = EventLog(connection)
+        #expect(await eventually { log.contains { if case .reconnected = $0 { true } else { false } } })
+        #expect(
+            log.contains {
+                if case .disconnected(let error) = $0 { error.code == .staleConnection } else { false }
+            }
+        )
+        #expect(server.acceptedCount == 2)
+        await connection.close()
+    }
+
+    @Test("-ERR 'Authorization Violation' on connect fails connect with that code")
+    func authorizationViolationOnConnect() async throws {
+        let server = try FakeServer { connection, _ in
+            connection.send(FakeServer.info)
+            try connection.read(until: "PING\r\n")
+            connection.send("-ERR 'Authorization Violation'\r\n")
+        }
+        let error = await #expect(throws: NATSError.self) {
+            try await NATSConnection.connect(try testConfiguration(server.url))
+        }
+        #expect(error?.code == .authorizationViolation)
+    }
+
+    @Test("the same auth error twice in a row while reconnecting stops reconnecting and closes")
+    func repeatedAuthErrorStops() async throws {
+        let server = try FakeServer { connection, index in
+            if index == 1 {
+                try connection.handshake()
+                connection.send("-ERR 'Authorization Violation'\r\n")
+                return
+            }
+            connection.send(FakeServer.info)
+            try connection.read(until: "PING\r\n")
+            connection.send("-ERR 'Authorization Violation'\r\n")
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let log = EventLog(connection)
+        #expect(await eventually { connection.isClosed })
+        #expect(
+            await eventually {
+                log.contains {
+                    if case .closed(let error) = $0 { error?.code == .authorizationViolation } else { false }
+                }
+            }
+        )
+        let accepted = server.acceptedCount
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(server.acceptedCount == accepted)
+        #expect(accepted <= 3)
+    }
+
+    @Test("INFO with connect_urls mid-stream adds servers; lame duck mode is reported")
+    func infoMidStream() async throws {
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            Thread.sleep(forTimeInterval: 0.1)
+            connection.send(
+                "INFO {\"server_id\":\"FAKE\",\"headers\":true,\"connect_urls\":[\"127.0.0.1:1\",\"127.0.0.2:2\"],\"ldm\":true}\r\n"
+            )
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let log = EventLog(connection)
+        #expect(await eventually { log.contains { $0 == .discoveredServers(["127.0.0.1:1", "127.0.0.2:2"]) } })
+        #expect(await eventually { log.contains { if case .lameDuckMode = $0 { true } else { false } } })
+        await connection.close()
+    }
+
+    @Test("an INFO in the same read as the first PONG is not lost")
+    func infoWithFirstPong() async throws {
+        let server = try FakeServer { connection, _ in
+            connection.send(FakeServer.info)
+            try connection.read(until: "PING\r\n")
+            connection.send(
+                "PONG\r\nINFO {\"server_id\":\"FAKE\",\"headers\":true,\"max_payload\":2048,\"connect_urls\":[\"127.0.0.9:9\"]}\r\n"
+            )
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        #expect(await eventually { connection.serverInfo.maxPayload == 2048 })
+        let error = #expect(throws: NATSError.self) {
+            try connection.publish([UInt8](repeating: 0, count: 4096), to: "x")
+        }
+        #expect(error?.code == .maxPayloadExceeded)
+        await connection.close()
+    }
+
+    @Test("an INFO with missing fields connects with defaults; headers then refused locally")
+    func minimalInfo() async throws {
+        let server = try FakeServer { connection, _ in
+            try connection.handshake(info: "INFO {\"server_id\":\"min\"}\r\n")
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        #expect(connection.serverInfo.maxPayload == 1_048_576)
+        #expect(!connection.serverInfo.headers)
+        let error = #expect(throws: NATSError.self) {
+            try connection.publish([], to: "x", headers: NATSHeaders([("A", "b")]))
+        }
+        #expect(error?.code == .invalidHeader)
+        await connection.close()
+    }
+
+    @Test("a server PING is answered with PONG")
+    func serverPing() async throws {
+        let answered = Mutex(false)
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            connection.send("PING\r\n")
+            try connection.read(until: "PONG\r\n")
+            answered.withLock { $0 = true }
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        #expect(await eventually { answered.withLock { $0 } })
+        await connection.close()
+    }
+
+    @Test("a server that stops answering our PINGs is detected as stale")
+    func silentServer() async throws {
+        let server = try FakeServer { connection, index in
+            try connection.handshake()
+            _ = try? connection.read(until: "never", timeout: index == 1 ? 3 : 5)
+        }
+        let connection = try await NATSConnection.connect(
+            try testConfiguration(server.url) {
+                $0.pingInterval = .milliseconds(100)
+                $0.maxPingsOut = 2
+            }
+        )
+        let log = EventLog(connection)
+        let start = ContinuousClock.now
+        #expect(
+            await eventually {
+                log.contains { if case .disconnected(let error) = $0 { error.code == .staleConnection } else { false } }
+            }
+        )
+        #expect(ContinuousClock.now - start < .seconds(2))
+        await connection.close()
+    }
+}

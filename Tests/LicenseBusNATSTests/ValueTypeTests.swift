@@ -1,0 +1,165 @@
+import Testing
+
+@testable import LicenseBusNATS
+
+@Suite("Headers, URLs, subjects")
+struct ValueTypeTests {
+    @Test("headers encode to the ADR-4 block and decode back, multi-value and case preserved")
+    func headerRoundTrip() throws {
+        var headers = NATSHeaders([("Trace-Id", "abc"), ("trace-id", "def")])
+        headers.append("Multi", "1")
+        headers.append("Multi", "2")
+        let bytes = try headers.encoded()
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "NATS/1.0\r\nTrace-Id: abc\r\ntrace-id: def\r\nMulti: 1\r\nMulti: 2\r\n\r\n"
+        )
+        #expect(NATSHeaders.decode(bytes) == headers)
+    }
+
+    @Test("status lines: 503 alone, with a description, with extra spaces")
+    func statusLines() {
+        let plain = NATSHeaders.decode(Array("NATS/1.0 503\r\n\r\n".utf8))
+        #expect(plain?.status == 503)
+        #expect(plain?.isNoResponders == true)
+        let described = NATSHeaders.decode(Array("NATS/1.0 404 No Messages\r\nNats-Subject: x\r\n\r\n".utf8))
+        #expect(described?.status == 404)
+        #expect(described?.statusDescription == "No Messages")
+        #expect(described?["Nats-Subject"] == "x")
+        #expect(NATSHeaders.decode(Array("HTTP/1.1 200\r\n\r\n".utf8)) == nil)
+    }
+
+    @Test("CR and LF in values become spaces; bad names are refused when encoding")
+    func headerValidation() {
+        var headers = NATSHeaders()
+        headers.append("Key", "a\r\nInjected: yes")
+        #expect(headers["Key"] == "a  Injected: yes")
+        for name in ["", "a:b", "sp ace", "tab\t", "é"] {
+            #expect(throws: NATSError.self) { try NATSHeaders([(name, "v")]).encoded() }
+        }
+    }
+
+    @Test(
+        "server URLs: scheme, host, port, credentials, IPv6, connect_urls form",
+        arguments: [
+            ("nats://127.0.0.1:4222", "nats", "127.0.0.1", 4222),
+            ("tls://nats.example", "tls", "nats.example", 4222),
+            ("localhost:5222", "nats", "localhost", 5222),
+            ("nats://alice:p%40ss@host:1", "nats", "host", 1),
+            ("nats://[::1]:4333", "nats", "::1", 4333),
+            ("nats://tok@h", "nats", "h", 4222),
+        ]
+    )
+    func urls(text: String, scheme: String, host: String, port: Int) throws {
+        let url = try ServerURL(text)
+        #expect(url.scheme == scheme)
+        #expect(url.host == host)
+        #expect(url.port == port)
+    }
+
+    @Test("credentials are parsed, and never shown")
+    func credentials() throws {
+        let user = try ServerURL("nats://alice:p%40ss@host:1")
+        #expect(user.user == "alice")
+        #expect(user.password == "p@ss")
+        #expect(user.description == "nats://alice:***@host:1")
+        let token = try ServerURL("nats://s3cr3t@host")
+        #expect(token.token == "s3cr3t")
+        #expect(!token.description.contains("s3cr3t"))
+        let configuration = NATSConfiguration(servers: [user], password: "hunter2", token: "t0k")
+        #expect(!configuration.description.contains("hunter2"))
+        #expect(!configuration.description.contains("p@ss"))
+        #expect(!configuration.description.contains("t0k"))
+    }
+
+    @Test(
+        "bad URLs are refused naming the fault",
+        arguments: ["http://h:1", "nats://:4222", "nats://h:0", "nats://h:99999", "nats://h:x", ""]
+    )
+    func badURLs(text: String) {
+        let error = #expect(throws: NATSError.self) { try ServerURL.list(text) }
+        #expect(error?.code == .invalidConfiguration)
+    }
+
+    @Test("subject rules")
+    func subjects() {
+        for valid in ["a", "a.b", "a.*.c", "a.>", "_INBOX.x.y", "license.key"] { #expect(SubjectRules.isValid(valid)) }
+        for invalid in ["", ".", "a.", ".a", "a..b", "a b", "a\tb", "a\r", "a\n"] {
+            #expect(!SubjectRules.isValid(invalid))
+        }
+    }
+}
+
+@Suite("Connection state machine, no socket")
+struct ConnectionStateTests {
+    private func buffer() -> SubscriptionBuffer { SubscriptionBuffer(limit: 10) }
+
+    @Test(
+        "reconnect writes SUBs (queue groups kept), re-armed remaining counts, then deferred PINGs, then buffered publishes"
+    )
+    func resubscribeOrder() throws {
+        var state = ConnectionState(configuration: NATSConfiguration())
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        let plain = try state.addSubscription(subject: "updates", queue: nil, buffer: self.buffer())
+        let queued = try state.addSubscription(subject: "jobs", queue: "workers", buffer: self.buffer())
+        let limited = try state.addSubscription(subject: "limited", queue: nil, buffer: self.buffer())
+        _ = state.removeSubscription(sid: limited, after: 5)
+        _ = state.handle([
+            .message(InboundMessage(subject: "limited", sid: limited, replyTo: nil, headerBytes: nil, payload: []))
+        ])
+        _ = state.didDisconnect(NATSError(.connectionFailed, "gone"))
+        #expect(state.phase == .reconnecting)
+        try [UInt8]("late".utf8).withUnsafeBytes {
+            try state.enqueuePublish(subject: "out", replyTo: nil, headers: nil, payload: $0)
+        }
+        #expect(state.outbound.isEmpty)
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://b:2"))
+        let text = String(decoding: state.outbound, as: UTF8.self)
+        #expect(
+            text
+                == "SUB updates \(plain)\r\nSUB jobs workers \(queued)\r\nSUB limited \(limited)\r\nUNSUB \(limited) 4\r\nPUB out 4\r\nlate\r\n"
+        )
+        #expect(state.statistics.reconnects == 1)
+    }
+
+    @Test("PONGs resolve flushes in order; a timed-out flush keeps its place")
+    func pongOrder() throws {
+        var state = ConnectionState(configuration: NATSConfiguration())
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        state.pongWaiters = [ConnectionState.PongWaiter(id: 1), ConnectionState.PongWaiter(id: 2)]
+        #expect(state.abandonFlush(id: 1, error: NATSError(.timeout, "t")) == nil)
+        _ = state.handle([.pong])
+        #expect(state.pongWaiters.map(\.id) == [2])
+    }
+
+    @Test(
+        "-ERR kinds: some drop the connection, some are only reported",
+        arguments: [
+            ("Stale Connection", NATSError.Code?.some(.staleConnection)),
+            ("Authorization Violation", .authorizationViolation),
+            ("User Authentication Expired", .authenticationExpired),
+            ("Maximum Payload Violation", .serverError),
+            ("Permissions Violation for Publish to \"x\"", nil),
+            ("maximum subscriptions exceeded", nil),
+            ("Invalid Subject", nil),
+        ]
+    )
+    func errorKinds(text: String, fatal: NATSError.Code?) throws {
+        var state = ConnectionState(configuration: NATSConfiguration())
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        let outcome = state.handle([.error(text)])
+        #expect(outcome.fatal?.code == fatal)
+    }
+
+    @Test("a subscription permission violation ends that subscription only")
+    func subscriptionPermission() throws {
+        var state = ConnectionState(configuration: NATSConfiguration())
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        let denied = try state.addSubscription(subject: "secret", queue: nil, buffer: self.buffer())
+        let allowed = try state.addSubscription(subject: "public", queue: nil, buffer: self.buffer())
+        let outcome = state.handle([.error("Permissions Violation for Subscription to \"secret\"")])
+        #expect(outcome.fatal == nil)
+        #expect(state.subscriptions[denied] == nil)
+        #expect(state.subscriptions[allowed] != nil)
+    }
+}
