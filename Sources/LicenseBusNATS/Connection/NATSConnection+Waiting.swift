@@ -15,8 +15,6 @@ extension NATSConnection {
             }
             if mustWake { self.wake.signal() }
             if let effect { self.perform([effect]) }
-        } abandon: { error in
-            self.perform(self.state.withLock { state in state.abandonFlush(id: id, error: error).map { [$0] } ?? [] })
         }
     }
 
@@ -60,10 +58,6 @@ extension NATSConnection {
             switch outcome {
             case .success(let mustWake): if mustWake { self.wake.signal() }
             case .failure(let error): continuation.resume(throwing: error)
-            }
-        } abandon: { error in
-            if let continuation = self.state.withLock({ $0.requests.removeValue(forKey: token) }) {
-                continuation.resume(throwing: error)
             }
         }
     }
@@ -116,29 +110,37 @@ extension NATSConnection {
         return prefix
     }
 
-    /// Registers a waiter, and resolves it with `timeout` or `cancelled` if nothing else does first.
+    /// Registers a waiter, and resolves it with `timeout` (through the connection's deadline
+    /// timer) or `cancelled` if nothing else does first.
     func waitFor<Value: Sendable>(
         id: UInt64,
         timeout: Duration,
-        register: (CheckedContinuation<Value, any Error>) -> Void,
-        abandon: @escaping @Sendable (NATSError) -> Void
+        register: (CheckedContinuation<Value, any Error>) -> Void
     ) async throws -> Value {
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            abandon(NATSError(.timeout, "no answer within \(timeout)"))
-        }
-        defer { timer.cancel() }
-        return try await withTaskCancellationHandler {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
                 if Task.isCancelled {
                     continuation.resume(throwing: NATSError(.cancelled, "the task was cancelled"))
                     return
                 }
                 register(continuation)
+                self.deadlines.schedule(id, at: ContinuousClock.now.advanced(by: timeout))
             }
         } onCancel: {
-            abandon(NATSError(.cancelled, "the task was cancelled"))
+            self.abandon(id: id, error: NATSError(.cancelled, "the task was cancelled"))
         }
+    }
+
+    /// Fails waiter `id` (a flush or a request) with `error`, if it is still waiting.
+    func abandon(id: UInt64, error: NATSError) {
+        let token = Self.token(id)
+        let effects = self.state.withLock { state -> [ConnectionState.Effect] in
+            if let continuation = state.requests.removeValue(forKey: token) {
+                return [.reply(continuation, .failure(error))]
+            }
+            return state.abandonFlush(id: id, error: error).map { [$0] } ?? []
+        }
+        self.perform(effects)
     }
 
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)

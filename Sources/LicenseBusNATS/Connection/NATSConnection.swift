@@ -17,12 +17,17 @@ public final class NATSConnection: Sendable {
     let wake: WakeSignal
     let eventContinuation: AsyncStream<ConnectionEvent>.Continuation
     private let nextWaiterID = Atomic<UInt64>(1)
+    /// Deadlines of flushes and requests.
+    let deadlines = DeadlineTimer()
 
     private init(configuration: NATSConfiguration) throws(NATSError) {
         self.configuration = configuration
         self.state = Mutex(ConnectionState(configuration: configuration))
         self.wake = try WakeSignal()
         (self.events, self.eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
+        self.deadlines.onExpiry { [weak self] ids in
+            ids.forEach { self?.abandon(id: $0, error: NATSError(.timeout, "no answer within the timeout")) }
+        }
     }
 
     /// Connects to the first server of the pool that answers and completes the handshake.
@@ -126,6 +131,7 @@ public final class NATSConnection: Sendable {
     /// Returns when the I/O thread has finished. Calling it again does nothing more.
     public func close() async {
         self.perform(self.state.withLock { $0.close(reason: nil) })
+        self.deadlines.stop()
         self.wake.signal()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let finished = self.state.withLock { state -> Bool in
