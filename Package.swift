@@ -5,9 +5,11 @@ let package = Package(
     name: "license-bus",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "LicenseBusCore", targets: ["LicenseBusCore"]),
+        .library(name: "LicenseClient", targets: ["LicenseClient"]),
         .executable(name: "license-tool", targets: ["license-tool"]),
         .executable(name: "license-bench", targets: ["license-bench"]),
+        .executable(name: "license-server", targets: ["license-server"]),
+        .executable(name: "license-client", targets: ["license-client"]),
     ],
     targets: [
         .systemLibrary(
@@ -19,7 +21,21 @@ let package = Package(
         .target(name: "LicenseBusJSON"),
         .target(name: "LicenseBusNATS", dependencies: ["LicenseBusJSON"]),
         .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto", "LicenseBusJSON"]),
-        .target(name: "LicenseBusCLI", dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"]),
+        .target(name: "LicenseBusLog"),
+        .target(name: "LicenseClient", dependencies: ["LicenseBusCore", "LicenseBusNATS", "LicenseBusLog"]),
+        .target(
+            name: "LicenseBusServer",
+            dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusNATS", "LicenseBusLog", "LicenseClient"]
+        ),
+        .target(
+            name: "LicenseBusCLI",
+            dependencies: [
+                "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON", "LicenseBusLog", "LicenseBusNATS", "LicenseClient",
+                "LicenseBusServer",
+            ]
+        ),
+        .executableTarget(name: "license-server", dependencies: ["LicenseBusCLI"]),
+        .executableTarget(name: "license-client", dependencies: ["LicenseBusCLI"]),
         .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
         .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusNATS"]),
         .target(

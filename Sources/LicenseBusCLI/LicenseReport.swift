@@ -37,8 +37,12 @@ struct LicenseReport {
 
     /// Lines for people: one field per line, aligned.
     var humanLines: [String] {
+        Self.aligned([("state", self.state + (self.reason.map { " (\($0))" } ?? ""))] + self.fieldRows)
+    }
+
+    /// The license's fields, one per row.
+    var fieldRows: [(String, String)] {
         var rows: [(String, String)] = [
-            ("state", self.state + (self.reason.map { " (\($0))" } ?? "")),
             ("license id", self.claims.licenseID),
             ("customer", self.claims.customer.map { "\($0) (\(self.claims.subject))" } ?? self.claims.subject),
             ("edition", self.claims.edition),
@@ -50,6 +54,11 @@ struct LicenseReport {
         ]
         if let notBefore = self.claims.notBefore { rows.append(("not before", UnixTime.iso8601(notBefore))) }
         rows.append(("expires", self.expiryText))
+        return rows
+    }
+
+    /// Rows as `  name: value` lines with the values aligned.
+    static func aligned(_ rows: [(String, String)]) -> [String] {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { name, value in
             "  " + name + ":" + String(repeating: " ", count: width - name.count + 1) + value

@@ -91,6 +91,19 @@ public enum FileAccess {
         guard fsync(descriptor) == 0 else { throw systemError(path) }
     }
 
+    /// Creates a folder and any missing parents, each with exactly `mode`.
+    /// - Parameters:
+    ///   - path: The folder's path.
+    ///   - mode: The permission bits of the folders created, e.g. `0o700`.
+    /// - Throws: ``FileAccessError`` when one cannot be created.
+    public static func createFolders(_ path: String, mode: UInt32) throws(FileAccessError) {
+        guard !path.isEmpty, !exists(path) else { return }
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try createFolders(String(path[..<slash]), mode: mode)
+        }
+        try createFolderIfMissing(path, mode: mode)
+    }
+
     /// Creates a folder with exactly `mode` (whatever the umask) if nothing exists at `path`.
     /// - Parameters:
     ///   - path: The folder's path.

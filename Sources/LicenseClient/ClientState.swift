@@ -1,0 +1,58 @@
+internal import LicenseBusCore
+internal import LicenseBusNATS
+
+/// The mutable part of a ``LicenseClient``, behind its mutex.
+struct ClientState {
+    var license: VerifiedLicense?
+    /// The envelope of `license`, as it goes to the key file.
+    var envelope: String?
+    var source: LicenseSource = .none
+    /// Why there is no license, when a reason is known.
+    var reason: LicenseError.Code?
+    var latestSeen: Int64?
+    var rejected: [LicenseError.Code: Int] = [:]
+    var connection: NATSConnection?
+    var tasks: [Task<Void, Never>] = []
+    var isStopped = false
+    /// Inspection only: no file is written or tightened.
+    var isReadOnly = false
+    var lastNotified: LicenseStatus?
+    var changeContinuations: [UInt64: AsyncStream<LicenseStatus>.Continuation] = [:]
+    var licenseWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Fetches in progress: each collects what every envelope heard led to.
+    var fetches: [UInt64: FetchRecorder] = [:]
+
+    /// The state at `now`, derived from the license held and the clock.
+    func status(at now: Int64) -> LicenseStatus {
+        if LicenseIntake.isRolledBack(now: now, latestSeen: self.latestSeen) {
+            return LicenseStatus(state: .community(reason: .clockRollback), license: self.license, source: self.source)
+        }
+        guard let license = self.license else {
+            return LicenseStatus(state: .community(reason: self.reason), license: nil, source: .none)
+        }
+        let state: LicenseState
+        switch license.claims.standing(atSeconds: now) {
+        case .active: state = license.claims.grantsEdition ? .enterprise : .community(reason: nil)
+        case .grace(let endsAt): state = license.claims.grantsEdition ? .grace(endsAt: endsAt) : .community(reason: nil)
+        case .expired: state = .community(reason: .expired)
+        case .notYetValid: state = .community(reason: .notYetValid)
+        }
+        return LicenseStatus(state: state, license: license, source: self.source)
+    }
+
+    /// The fast path of `allows`: no status value is built.
+    func allows(_ feature: String, at now: Int64) -> Bool {
+        guard let claims = self.license?.claims, claims.grantsEdition,
+            !LicenseIntake.isRolledBack(now: now, latestSeen: self.latestSeen),
+            claims.standing(atSeconds: now).grants
+        else { return false }
+        return claims.features.contains(feature)
+    }
+}
+
+/// What one `fetch` heard: an entry per envelope, `accepted`, `repeat` or a reason code.
+final class FetchRecorder: @unchecked Sendable {
+    var outcomes: [String] = []
+    var continuation: CheckedContinuation<Void, Never>?
+    var isDone = false
+}

@@ -1,0 +1,150 @@
+internal import LicenseBusCore
+internal import LicenseBusLog
+import Synchronization
+
+extension LicenseClient {
+    /// Where an envelope came from.
+    enum Origin: String {
+        case keyFile = "key_file"
+        case bus
+    }
+
+    /// Reads the key file; a valid one is held at once. An invalid one is `cache_invalid`:
+    /// logged, treated as absent, never deleted (the next valid envelope replaces it).
+    func loadKeyFile(now: Int64) {
+        let logger = self.configuration.logger
+        let path = self.keyFile.location.path
+        do {
+            let readOnly = self.state.withLock { $0.isReadOnly }
+            guard let contents = try self.keyFile.read(tighten: !readOnly) else {
+                logger.log(.info, "no key file yet", fields: [("path", path)])
+                return
+            }
+            if contents.tightened {
+                logger.log(
+                    .warning,
+                    "the key file was readable by others; tightened to 0600",
+                    fields: [("path", path), ("mode", String(contents.mode, radix: 8))]
+                )
+            }
+            self.state.withLock { $0.latestSeen = self.keyFile.readLatestSeen() }
+            self.receive(contents.envelope, from: .keyFile)
+        } catch {
+            self.state.withLock { $0.reason = .cacheInvalid }
+            logger.log(.warning, error.message, code: error.code.rawValue, fields: [("path", path)])
+        }
+    }
+
+    /// Judges one envelope and applies the result: a fresher valid license replaces the one held
+    /// and is persisted; anything else changes nothing and is counted and logged with its code.
+    func receive(_ envelope: String, from origin: Origin) {
+        let now = self.configuration.now()
+        let (held, latestSeen) = self.state.withLock { ($0.license, $0.latestSeen) }
+        let outcome: String
+        do {
+            switch try self.intake.judge(envelope, now: now, held: held, latestSeen: latestSeen) {
+            case .repeated:
+                outcome = "repeat"
+            case .accepted(let license):
+                // Check freshness again under the lock: another envelope may have won meanwhile.
+                let committed = self.state.withLock { state -> Bool in
+                    guard LicenseFreshness.compare(license.claims, with: state.license?.claims) == .newer else { return false }
+                    state.license = license
+                    state.envelope = envelope
+                    state.source = origin == .keyFile ? .keyFile : .bus
+                    state.reason = nil
+                    return true
+                }
+                outcome = committed ? "accepted" : "repeat"
+                if committed {
+                    self.configuration.logger.log(
+                        .info,
+                        "license accepted",
+                        fields: [("jti", license.claims.licenseID), ("source", origin.rawValue)]
+                    )
+                    if origin == .bus { self.persist() }
+                    self.rememberTime(LicenseTiming.seconds(now))
+                    self.licenseArrived()
+                }
+            }
+        } catch {
+            outcome = error.code.rawValue
+            let code = origin == .keyFile ? LicenseError.Code.cacheInvalid : error.code
+            self.state.withLock { state in
+                state.rejected[error.code, default: 0] += 1
+                if state.license == nil { state.reason = code }
+            }
+            self.configuration.logger.log(
+                .warning,
+                "\(origin == .keyFile ? "key file" : "envelope") rejected: \(error.message)",
+                code: error.code.rawValue,
+                fields: [("source", origin.rawValue)]
+            )
+        }
+        if origin == .bus { self.recordFetchOutcome(outcome) }
+        self.notifyIfChanged()
+    }
+
+    /// Writes the envelope of the license held to the key file (atomically, 0600).
+    func persist() {
+        guard !self.state.withLock({ $0.isReadOnly }) else { return }
+        self.persistence.withLock { _ in
+            guard let envelope = self.state.withLock({ $0.envelope }) else { return }
+            do throws(FileAccessError) {
+                try self.keyFile.write(envelope)
+            } catch {
+                self.configuration.logger.log(
+                    .error,
+                    "cannot write the key file: \(error.reason)",
+                    fields: [("path", error.path)]
+                )
+            }
+        }
+    }
+
+    /// Moves the clock memory forward (never back), persisting it when it moved by an hour or more.
+    func rememberTime(_ now: Int64) {
+        let shouldWrite = self.state.withLock { state -> Bool in
+            guard !state.isReadOnly else { return false }
+            guard let latest = state.latestSeen else {
+                state.latestSeen = now
+                return true
+            }
+            guard now > latest else { return false }
+            state.latestSeen = now
+            return now - latest >= 3600 || state.envelope != nil
+        }
+        guard shouldWrite else { return }
+        do throws(FileAccessError) {
+            try self.keyFile.writeLatestSeen(now)
+        } catch {
+            self.configuration.logger.log(.debug, "cannot write the clock memory: \(error.reason)", fields: [("path", error.path)])
+        }
+    }
+
+    /// Waits until a license is held or `timeout` passes.
+    func waitForLicense(timeout: Duration) async {
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.licenseArrived()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = self.state.withLock { state -> Bool in
+                if state.license != nil || state.isStopped { return true }
+                state.licenseWaiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer.cancel()
+    }
+
+    /// Releases everyone waiting for a license.
+    func licenseArrived() {
+        let waiters = self.state.withLock { state in
+            defer { state.licenseWaiters = [] }
+            return state.licenseWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+}

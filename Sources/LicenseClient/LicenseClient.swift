@@ -1,0 +1,133 @@
+internal import FoundationEssentials
+public import LicenseBusCore
+internal import LicenseBusLog
+internal import LicenseBusNATS
+import Synchronization
+
+/// The license of this instance: read from the key file at start, kept fresh from the bus,
+/// validated locally, and readable synchronously from any thread (SPEC §4 to §6).
+///
+/// NATS is only a way in: once a valid license is held, nothing on the bus can take it away;
+/// only a fresher valid license replaces it, and `exp`/`grace` end it by themselves.
+/// - Important: Safe to use from any thread or task.
+public final class LicenseClient: Sendable {
+    /// The configuration.
+    public let configuration: LicenseClientConfiguration
+
+    let intake: LicenseIntake
+    let keyFile: LicenseKeyFile
+    let state = Mutex(ClientState())
+    /// Serialises key-file writes, so the file always ends with the license held.
+    let persistence = Mutex(())
+
+    /// Makes a client; nothing happens until ``start()``.
+    /// - Parameter configuration: Keys, NATS, key file, clock.
+    public init(configuration: LicenseClientConfiguration) {
+        self.configuration = configuration
+        self.intake = LicenseIntake(
+            ring: configuration.distributionKeys,
+            verifier: LicenseVerifier(
+                trustedKeys: configuration.trustedKeys,
+                issuer: configuration.issuer,
+                audience: configuration.audience
+            )
+        )
+        self.keyFile = LicenseKeyFile(location: configuration.keyFile)
+    }
+
+    /// Starts: a valid key file grants at once, before any network I/O; then the bus is joined
+    /// in the background (subscribe, and request `<subject>.get`). With no valid license it waits
+    /// up to `waitTimeout` for one, then returns as community and keeps listening.
+    public func start() async {
+        let now = LicenseTiming.seconds(self.configuration.now())
+        self.loadKeyFile(now: now)
+        self.rememberTime(now)
+        self.startBus()
+        self.startTransitionWatch()
+        guard !self.status.state.grants else { return }
+        await self.waitForLicense(timeout: self.configuration.waitTimeout)
+    }
+
+    /// Reads the key file as ``start()`` does, without joining the bus or waiting.
+    /// - Parameter readOnly: When true nothing is written (no permission tightening, no clock
+    ///   memory update): what `license-client status` uses to show what an instance would see.
+    public func loadLocal(readOnly: Bool) {
+        self.state.withLock { $0.isReadOnly = readOnly }
+        let now = LicenseTiming.seconds(self.configuration.now())
+        self.loadKeyFile(now: now)
+        if !readOnly { self.rememberTime(now) }
+    }
+
+    /// Stops listening to the bus; the state stays readable and keeps following the clock.
+    public func stop() async {
+        let (connection, tasks, continuations) = self.state.withLock { state in
+            state.isStopped = true
+            defer {
+                state.tasks = []
+                state.changeContinuations = [:]
+            }
+            return (state.connection, state.tasks, Array(state.changeContinuations.values))
+        }
+        tasks.forEach { $0.cancel() }
+        continuations.forEach { $0.finish() }
+        await connection?.close()
+    }
+
+    /// The state now, with the license held and its source. Cheap; reads no file.
+    public var status: LicenseStatus {
+        let now = LicenseTiming.seconds(self.configuration.now())
+        return self.state.withLock { $0.status(at: now) }
+    }
+
+    /// Whether `feature` is granted now (state enterprise or grace, and listed in `features`).
+    /// - Parameter feature: An entitlement name.
+    /// - Returns: Whether the host app may enable it.
+    public func allows(_ feature: String) -> Bool {
+        let now = LicenseTiming.seconds(self.configuration.now())
+        return self.state.withLock { $0.allows(feature, at: now) }
+    }
+
+    /// The license's limits while it grants (the host app enforces them); empty otherwise.
+    public var limits: [String: Int64] { self.status.limits }
+
+    /// Envelopes rejected so far, by reason code.
+    public var rejectedEnvelopes: [LicenseError.Code: Int] { self.state.withLock { $0.rejected } }
+
+    /// A sequence of statuses: the current one first, then each change (state, license or source),
+    /// including the changes that `exp` and `exp + grace` make by themselves.
+    public func changes() -> AsyncStream<LicenseStatus> {
+        let (stream, continuation) = AsyncStream.makeStream(of: LicenseStatus.self, bufferingPolicy: .bufferingNewest(16))
+        let id = UInt64.random(in: 0...UInt64.max)
+        let current = self.status
+        let registered = self.state.withLock { state -> Bool in
+            guard !state.isStopped else { return false }
+            state.changeContinuations[id] = continuation
+            return true
+        }
+        continuation.yield(current)
+        if !registered { continuation.finish() }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.changeContinuations.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Tells watchers when the status differs from the last one told.
+    func notifyIfChanged() {
+        let now = LicenseTiming.seconds(self.configuration.now())
+        let (status, continuations) = self.state.withLock { state -> (LicenseStatus?, [AsyncStream<LicenseStatus>.Continuation]) in
+            let status = state.status(at: now)
+            guard status != state.lastNotified else { return (nil, []) }
+            state.lastNotified = status
+            return (status, Array(state.changeContinuations.values))
+        }
+        guard let status else { return }
+        self.configuration.logger.log(
+            status.state.grants ? .info : .warning,
+            "license state is \(status.state.name)",
+            code: status.state.reason?.rawValue,
+            fields: [("jti", status.license?.claims.licenseID ?? "-"), ("source", status.source.rawValue)]
+        )
+        continuations.forEach { $0.yield(status) }
+    }
+}
