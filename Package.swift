@@ -30,12 +30,17 @@ let package = Package(
         .target(
             name: "LicenseBusCLI",
             dependencies: [
-                "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON", "LicenseBusLog", "LicenseBusNATS", "LicenseClient",
+                "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON", "LicenseBusLog", "LicenseBusNATS",
+                "LicenseClient",
                 "LicenseBusServer",
             ]
         ),
         .executableTarget(name: "license-server", dependencies: ["LicenseBusCLI"]),
         .executableTarget(name: "license-client", dependencies: ["LicenseBusCLI"]),
+        .executableTarget(
+            name: "license-example-app",
+            dependencies: ["LicenseClient", "LicenseBusCore", "LicenseBusLog", "LicenseBusCLI"]
+        ),
         .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
         .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusNATS"]),
         .target(

@@ -1,46 +1,87 @@
 #!/usr/bin/env bash
-# The main job end to end, on a local embedded default. Today that is the vendor's side:
-# make keys, sign a license, verify it, and see hostile samples refused with their codes.
-# (The broker, license-server and an instance turning enterprise join when they land.)
+# The main job end to end, on a local embedded default:
+#   a broker with the shipped permissions, license-server with a freshly signed sample license,
+#   an instance (the example host app) turning enterprise, what license-client status shows,
+#   a newer license swapped in and taken by the instance; then everything is stopped.
+# It uses the TEST-ONLY keys of license-samples/ and a temporary folder; nothing else is touched.
 #
 #   scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
 ensure_build_tools
+ensure_nats_server
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 step "build"
-swift build --product license-tool >/dev/null
-tool=.build/debug/license-tool
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+swift build >/dev/null
+bin=$(swift build --show-bin-path)
 
-step "vendor keys (license-tool keygen) and a distribution key entry"
-$tool keygen --out "$work/keys" --bits 2048
-$tool distribution-key --kid dk-demo > "$work/distribution.key"
-echo "distribution key written to $work/distribution.key (not shown: it is a secret)"
+step "broker: nats-server with config/nats-server.conf on a free loopback port"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+export LICENSE_SERVER_NATS_PASSWORD=$(openssl rand -hex 12) INSTANCE_NATS_PASSWORD=$(openssl rand -hex 12)
+nats-server -c config/nats-server.conf -a 127.0.0.1 -p "$port" -l "$work/nats.log" &
+pids+=($!)
+for _ in $(seq 50); do grep -q "Listening for client connections" "$work/nats.log" 2>/dev/null && break; sleep 0.1; done
+echo "listening on 127.0.0.1:$port (users license-server and instance; passwords stay in the environment)"
 
-step "sign a license for customer cust-0042"
-now=$(date +%s)
-cat > "$work/claims.json" <<JSON
-{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"cust-0042","jti":"lic-demo-$now","iat":$now,
- "exp":$((now + 365 * 86400)),"grace":1209600,"edition":"enterprise","features":["sso","audit-log"],
+sign() { # JTI -> a license signed now with the sample vendor key
+    cat > "$work/claims.json" <<JSON
+{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"cust-0042","jti":"$1","iat":$(date +%s),
+ "exp":$(($(date +%s) + 365 * 86400)),"grace":1209600,"edition":"enterprise","features":["sso","audit-log"],
  "limits":{"max_instances":50},"customer":"Example Corp"}
 JSON
-$tool sign --key "$work/keys/vendor-private.pem" --claims "$work/claims.json" --alg PS256 --kid vendor > "$work/license.jwt"
-cut -c1-72 "$work/license.jwt" | sed 's/$/.../'
+    "$bin/license-tool" sign --key license-samples/keys/vendor-test-private.pem --claims "$work/claims.json" --kid vendor-test
+}
 
-step "verify it (exit 0: valid)"
-$tool verify --key "$work/keys/vendor.pem" --audience ai-agent-os "$work/license.jwt"
+step "vendor: sign license lic-demo-1 (license-tool sign)"
+sign lic-demo-1 > "$work/license.jwt"
+"$bin/license-tool" verify --key license-samples/keys/vendor-test.pem "$work/license.jwt" | sed -n 1,2p
 
-step "hostile samples are refused with their reason codes (exit 1)"
-for sample in tampered-payload alg-none hs256-public-key other-vendor expired; do
-    printf '%-18s ' "$sample:"
-    $tool verify --key license-samples/keys/vendor-test.pem "license-samples/licenses/$sample.jwt" | head -1 || true
-done
+export LICENSE_VENDOR_PUBLIC_KEY=$PWD/license-samples/keys/vendor-test.pem
+export LICENSE_DISTRIBUTION_KEY_FILE=$PWD/license-samples/distribution.ring
+export LICENSE_AUDIENCE=ai-agent-os
 
-step "the sample envelope, opened with the sample distribution key ring"
-LICENSE_DISTRIBUTION_KEY=$(cat license-samples/distribution.ring) \
-    $tool verify --key license-samples/keys/vendor-test.pem license-samples/envelopes/perpetual-enterprise.jwe | head -3
+step "license-server: verifies the file, publishes license.key, answers license.key.get"
+NATS_URL="nats://127.0.0.1:$port" NATS_USER=license-server NATS_PASSWORD=$LICENSE_SERVER_NATS_PASSWORD \
+    LICENSE_FILE="$work/license.jwt" "$bin/license-server" 2> "$work/server.log" &
+pids+=($!)
+sleep 0.5
+sed 's/^/  server: /' "$work/server.log"
+
+instance_env=(NATS_URL="nats://127.0.0.1:$port" NATS_USER=instance NATS_PASSWORD="$INSTANCE_NATS_PASSWORD"
+    LICENSE_KEY_PATH="$work/instance/license.key")
+
+step "instance: the example host app starts with no key file and asks the bus"
+start=$(date +%s%N)
+env "${instance_env[@]}" "$bin/license-example-app" > "$work/app.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q "enterprise" "$work/app.log" && break; sleep 0.02; done
+echo "  (enterprise after $(( ($(date +%s%N) - start) / 1000000 )) ms, process start included)"
+sed 's/^/  /' "$work/app.log"
+
+step "license-client status, as an operator on the instance's host sees it"
+env "${instance_env[@]}" "$bin/license-client" status --bus || true
+
+step "swap in a newer license (atomic rename, as a deployment would)"
+sleep 1   # a newer license needs a later iat (freshness is by iat, SPEC §5)
+sign lic-demo-2 > "$work/license.jwt.new"
+mv "$work/license.jwt.new" "$work/license.jwt"
+for _ in $(seq 100); do grep -q "lic-demo-2" "$work/app.log" && break; sleep 0.1; done
+sed 's/^/  /' "$work/app.log"
+grep "lic-demo-2" "$work/server.log" | sed 's/^/  server: /'
+
+step "stop everything"
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+wait 2>/dev/null || true
+pids=()
+echo "done"

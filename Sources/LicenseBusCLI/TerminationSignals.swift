@@ -1,9 +1,10 @@
+import Dispatch
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 
 /// SIGINT and SIGTERM as something to await (the default handlers are replaced).
 public enum TerminationSignals {

@@ -32,7 +32,11 @@ extension FileAccess {
     /// - Throws: ``FileAccessError`` naming the path and the reason.
     public static func replaceAtomically(_ path: String, with bytes: [UInt8], mode: UInt32) throws(FileAccessError) {
         guard !isSymbolicLink(path) else {
-            throw FileAccessError(path: path, reason: "is a symbolic link; refusing to write through it", errorNumber: ELOOP)
+            throw FileAccessError(
+                path: path,
+                reason: "is a symbolic link; refusing to write through it",
+                errorNumber: ELOOP
+            )
         }
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
         let temporary = folder + "/.license-tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"

@@ -49,7 +49,12 @@ public struct LicenseIntake: Sendable {
     ///   `malformed`, `unknown_kid`, `decrypt_failed`, `unsupported_alg`, `wrong_type`, `untrusted_key`,
     ///   `bad_signature`, `wrong_issuer`, `wrong_audience`, `not_yet_valid`, `expired`, `stale`, and
     ///   `clock_rollback` when the clock is more than 24 h behind the latest time seen.
-    public func judge(_ envelope: String, now: Date, held: VerifiedLicense?, latestSeen: Int64?) throws(LicenseError)
+    public func judge(
+        _ envelope: String,
+        now: Date,
+        held: VerifiedLicense?,
+        latestSeen: Int64?
+    ) throws(LicenseError)
         -> Outcome
     {
         let license = try self.verifier.verify(try LicenseEnvelope.open(envelope, ring: self.ring), now: now)

@@ -34,7 +34,11 @@ public struct LicenseKeyFile: Sendable {
         let path = self.location.path
         guard FileAccess.exists(path) else { return nil }
         if FileAccess.isSymbolicLink(path) {
-            throw LicenseError(.cacheInvalid, "the key file \(path) is a symbolic link, which is refused", hint: "replace it with a regular file, or set LICENSE_KEY_PATH")
+            throw LicenseError(
+                .cacheInvalid,
+                "the key file \(path) is a symbolic link, which is refused",
+                hint: "replace it with a regular file, or set LICENSE_KEY_PATH"
+            )
         }
         let text: String
         let mode: UInt32

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Writes each record as one line on standard error, with a UTC time stamp.
 public struct StandardErrorLogSink: LogSink {
@@ -16,8 +17,10 @@ public struct StandardErrorLogSink: LogSink {
         var parts = tm()
         gmtime_r(&now, &parts)
         let stamp = String(
-            format4(Int(parts.tm_year) + 1900) + "-" + format2(Int(parts.tm_mon) + 1) + "-" + format2(Int(parts.tm_mday))
-                + "T" + format2(Int(parts.tm_hour)) + ":" + format2(Int(parts.tm_min)) + ":" + format2(Int(parts.tm_sec))
+            format4(Int(parts.tm_year) + 1900) + "-" + format2(Int(parts.tm_mon) + 1) + "-"
+                + format2(Int(parts.tm_mday))
+                + "T" + format2(Int(parts.tm_hour)) + ":" + format2(Int(parts.tm_min)) + ":"
+                + format2(Int(parts.tm_sec))
                 + "Z"
         )
         var line = stamp + " " + record.line + "\n"
@@ -25,7 +28,9 @@ public struct StandardErrorLogSink: LogSink {
     }
 
     private func format2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    private func format4(_ value: Int) -> String { String(repeating: "0", count: max(0, 4 - String(value).count)) + "\(value)" }
+    private func format4(_ value: Int) -> String {
+        String(repeating: "0", count: max(0, 4 - String(value).count)) + "\(value)"
+    }
 }
 
 /// Keeps records in memory, for tests.

@@ -106,7 +106,11 @@ public final class LicenseServer: Sendable {
                 let (license, _) = try Self.load(self.configuration)
                 let envelope = try LicenseEnvelope.seal(license.token, ring: self.configuration.distributionKeys)
                 self.inService.withLock { $0 = InService(license: license, envelope: envelope, fileDigest: digest) }
-                self.configuration.logger.log(.info, "license file changed; now serving", fields: [("jti", license.claims.licenseID)])
+                self.configuration.logger.log(
+                    .info,
+                    "license file changed; now serving",
+                    fields: [("jti", license.claims.licenseID)]
+                )
                 self.publish(on: connection, reason: "file changed")
             } catch let error as LicenseError {
                 self.inService.withLock { $0.fileDigest = digest }
@@ -127,21 +131,27 @@ public final class LicenseServer: Sendable {
             case .connected(let server), .reconnected(let server):
                 self.configuration.logger.log(.info, "connected to NATS", fields: [("server", server)])
                 self.publish(on: connection, reason: "connected")
-            case .disconnected(let error): self.configuration.logger.log(.warning, "NATS disconnected: \(error.message)")
+            case .disconnected(let error):
+                self.configuration.logger.log(.warning, "NATS disconnected: \(error.message)")
             case .error(let error): self.configuration.logger.log(.warning, "NATS: \(error.message)")
             default: break
             }
         }
     }
 
-    private static func load(_ configuration: LicenseServerConfiguration) throws(LicenseError) -> (VerifiedLicense, [UInt8]) {
+    private static func load(
+        _ configuration: LicenseServerConfiguration
+    ) throws(LicenseError) -> (VerifiedLicense, [UInt8]) {
         let bytes: [UInt8]
         do {
             bytes = try FileAccess.read(configuration.licenseFile, limit: 1 << 20)
         } catch {
             throw LicenseError(.malformed, "cannot read the license file \(error)", hint: "check LICENSE_FILE")
         }
-        let license = try configuration.verifier.verify(String(decoding: bytes, as: UTF8.self), now: configuration.now())
+        let license = try configuration.verifier.verify(
+            String(decoding: bytes, as: UTF8.self),
+            now: configuration.now()
+        )
         return (license, SHA256.hash(bytes))
     }
 }

@@ -65,7 +65,10 @@ public struct LicenseServerConfiguration: Sendable {
     ///   - logger: The logger.
     /// - Returns: The configuration.
     /// - Throws: ``SettingsError`` naming the first bad or missing setting.
-    public static func fromSettings(_ settings: Settings, logger: Logger) throws(SettingsError) -> LicenseServerConfiguration {
+    public static func fromSettings(
+        _ settings: Settings,
+        logger: Logger
+    ) throws(SettingsError) -> LicenseServerConfiguration {
         var nats = try settings.natsConfiguration(name: "license-server")
         nats.retryOnFailedConnect = true
         nats.maxReconnectAttempts = nil

@@ -24,7 +24,9 @@ extension LicenseClient {
                 }
                 let subscription = try connection.subscribe(to: configuration.subject)
                 self.addTask { await self.watchEvents(of: connection) }
-                self.addTask { await self.askForLicense(on: connection, until: .now.advanced(by: configuration.waitTimeout)) }
+                self.addTask {
+                    await self.askForLicense(on: connection, until: .now.advanced(by: configuration.waitTimeout))
+                }
                 for await message in subscription {
                     self.receive(message.string, from: .bus)
                 }

@@ -48,7 +48,9 @@ extension LicenseClient {
             case .accepted(let license):
                 // Check freshness again under the lock: another envelope may have won meanwhile.
                 let committed = self.state.withLock { state -> Bool in
-                    guard LicenseFreshness.compare(license.claims, with: state.license?.claims) == .newer else { return false }
+                    guard LicenseFreshness.compare(license.claims, with: state.license?.claims) == .newer else {
+                        return false
+                    }
                     state.license = license
                     state.envelope = envelope
                     state.source = origin == .keyFile ? .keyFile : .bus
@@ -118,7 +120,11 @@ extension LicenseClient {
         do throws(FileAccessError) {
             try self.keyFile.writeLatestSeen(now)
         } catch {
-            self.configuration.logger.log(.debug, "cannot write the clock memory: \(error.reason)", fields: [("path", error.path)])
+            self.configuration.logger.log(
+                .debug,
+                "cannot write the clock memory: \(error.reason)",
+                fields: [("path", error.path)]
+            )
         }
     }
 

@@ -1,5 +1,5 @@
-import Synchronization
 internal import LicenseBusCore
+import Synchronization
 
 extension LicenseClient {
     /// Tells watchers when `exp` or `exp + grace` changes the state by itself, and keeps the

@@ -96,7 +96,10 @@ public final class LicenseClient: Sendable {
     /// A sequence of statuses: the current one first, then each change (state, license or source),
     /// including the changes that `exp` and `exp + grace` make by themselves.
     public func changes() -> AsyncStream<LicenseStatus> {
-        let (stream, continuation) = AsyncStream.makeStream(of: LicenseStatus.self, bufferingPolicy: .bufferingNewest(16))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: LicenseStatus.self,
+            bufferingPolicy: .bufferingNewest(16)
+        )
         let id = UInt64.random(in: 0...UInt64.max)
         let current = self.status
         let registered = self.state.withLock { state -> Bool in
@@ -115,7 +118,8 @@ public final class LicenseClient: Sendable {
     /// Tells watchers when the status differs from the last one told.
     func notifyIfChanged() {
         let now = LicenseTiming.seconds(self.configuration.now())
-        let (status, continuations) = self.state.withLock { state -> (LicenseStatus?, [AsyncStream<LicenseStatus>.Continuation]) in
+        let (status, continuations) = self.state.withLock {
+            state -> (LicenseStatus?, [AsyncStream<LicenseStatus>.Continuation]) in
             let status = state.status(at: now)
             guard status != state.lastNotified else { return (nil, []) }
             state.lastNotified = status

@@ -32,7 +32,9 @@ enum FetchCommand {
             json["received"] = .array(received.map { .string($0) })
             LicenseClientTool.terminal.out(JSONWriter.compact(.object(json)))
         } else {
-            LicenseClientTool.terminal.out("received: " + (received.isEmpty ? "nothing" : received.joined(separator: ", ")))
+            LicenseClientTool.terminal.out(
+                "received: " + (received.isEmpty ? "nothing" : received.joined(separator: ", "))
+            )
             LicenseClientTool.statusLines(status, client: client).forEach(LicenseClientTool.terminal.out)
         }
         return LicenseClientTool.exitStatus(status)

@@ -1,12 +1,13 @@
+internal import LicenseBusCore
+internal import LicenseBusJSON
+internal import LicenseBusLog
+internal import LicenseClient
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import LicenseBusCore
-internal import LicenseBusJSON
-internal import LicenseBusLog
-internal import LicenseClient
 
 /// `license-client`: what an instance on this host sees (SPEC §8): status, fetch, watch.
 public enum LicenseClientTool {
@@ -23,7 +24,9 @@ public enum LicenseClientTool {
     public static func main(arguments: [String]) async -> Never {
         guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
             let lines = commands.map { "  \($0.name.padding(6))  \($0.summary)" }
-            terminal.out((["usage: license-client COMMAND [OPTIONS]", "", "commands:"] + lines).joined(separator: "\n"))
+            terminal.out(
+                (["usage: license-client COMMAND [OPTIONS]", "", "commands:"] + lines).joined(separator: "\n")
+            )
             exit(arguments.isEmpty ? ExitStatus.usage.rawValue : 0)
         }
         let rest = Array(arguments.dropFirst())
@@ -54,7 +57,11 @@ public enum LicenseClientTool {
     }
 
     /// A client configured from the settings, trusting `LICENSE_VENDOR_PUBLIC_KEY` (the CLI only inspects).
-    static func makeClient(_ parsed: CommandArguments, _ environment: [String: String], logger: Logger) throws -> LicenseClient {
+    static func makeClient(
+        _ parsed: CommandArguments,
+        _ environment: [String: String],
+        logger: Logger
+    ) throws -> LicenseClient {
         let settings = try Settings.load(flags: [:], environment: environment, configPath: parsed.value("--config"))
         let configuration = try LicenseClientConfiguration.fromSettings(
             settings,
@@ -68,13 +75,15 @@ public enum LicenseClientTool {
     /// The SPEC §8 fields: state, reason, license, key_file, source.
     static func statusJSON(_ status: LicenseStatus, client: LicenseClient) -> [String: JSONValue] {
         let location = client.configuration.keyFile
-        let mode = (try? FileAccess.permissions(location.path)).map { JSONValue.string("0" + String($0, radix: 8)) } ?? .null
+        let mode =
+            (try? FileAccess.permissions(location.path)).map { JSONValue.string("0" + String($0, radix: 8)) } ?? .null
         let now = Int64(time(nil))
         return [
             "state": .string(status.state.name),
             "reason": status.state.reason.map { .string($0.rawValue) } ?? .null,
             "license": status.license.map { LicenseReport($0.claims, now: now).licenseJSON } ?? .null,
-            "key_file": .object(["path": .string(location.path), "rule": .string(location.rule.rawValue), "mode": mode]),
+            "key_file": .object(["path": .string(location.path), "rule": .string(location.rule.rawValue), "mode": mode]
+            ),
             "source": .string(status.source.rawValue),
         ]
     }

@@ -49,12 +49,20 @@ enum StatusCommand {
         nats.maxReconnectAttempts = 0
         let intake = LicenseIntake(
             ring: configuration.distributionKeys,
-            verifier: LicenseVerifier(trustedKeys: configuration.trustedKeys, issuer: configuration.issuer, audience: configuration.audience)
+            verifier: LicenseVerifier(
+                trustedKeys: configuration.trustedKeys,
+                issuer: configuration.issuer,
+                audience: configuration.audience
+            )
         )
         do {
             let connection = try await NATSConnection.connect(nats)
             defer { Task { await connection.close() } }
-            let reply = try await connection.request([], to: configuration.subject + ".get", timeout: configuration.waitTimeout)
+            let reply = try await connection.request(
+                [],
+                to: configuration.subject + ".get",
+                timeout: configuration.waitTimeout
+            )
             do {
                 switch try intake.judge(reply.string, now: configuration.now(), held: held, latestSeen: nil) {
                 case .repeated:
@@ -74,7 +82,10 @@ enum StatusCommand {
             }
         } catch {
             let text = (error as? NATSError)?.message ?? "\(error)"
-            return (.object(["outcome": .string("unreachable"), "error": .string(text)]), "  bus:        no answer (\(text))")
+            return (
+                .object(["outcome": .string("unreachable"), "error": .string(text)]),
+                "  bus:        no answer (\(text))"
+            )
         }
     }
 }

@@ -1,11 +1,12 @@
+internal import LicenseBusCore
+internal import LicenseBusLog
+internal import LicenseBusServer
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import LicenseBusCore
-internal import LicenseBusLog
-internal import LicenseBusServer
 
 /// `license-server [--config F]`: exit 0 after a clean stop, 2 for bad settings or no valid license.
 public enum LicenseServerCommand {
@@ -41,7 +42,9 @@ public enum LicenseServerCommand {
                 environment: ProcessEnvironment.current(),
                 configPath: parsed.value("--config")
             )
-            server = try LicenseServer(configuration: try LicenseServerConfiguration.fromSettings(settings, logger: logger))
+            server = try LicenseServer(
+                configuration: try LicenseServerConfiguration.fromSettings(settings, logger: logger)
+            )
         } catch {
             terminal.report(error)
             exit(ExitStatus.usage.rawValue)
