@@ -55,6 +55,13 @@ let package = Package(
             name: "LicenseBusCoreTests",
             dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusTestSupport"]
         ),
+        .testTarget(
+            name: "LicenseClientTests",
+            dependencies: [
+                "LicenseClient", "LicenseBusServer", "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON", "LicenseBusLog",
+                "LicenseBusNATS", "LicenseBusTestSupport",
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["LicenseBusTestSupport", "license-tool"]),
     ]
 )

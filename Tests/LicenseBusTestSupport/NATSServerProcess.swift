@@ -12,6 +12,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     /// The folder holding its log and configuration.
     public let folder: TemporaryDirectory
     private let arguments: [String]
+    private let environment: [String: String]
     private var process: Process?
 
     /// The `nats-server` binary: `$NATS_SERVER_BIN`, or the first `nats-server` on PATH
@@ -38,7 +39,13 @@ public final class NATSServerProcess: @unchecked Sendable {
     ///   - configuration: The text of a configuration file, or nil.
     ///   - arguments: Extra command-line arguments (e.g. `--cluster`, `--routes`).
     ///   - port: The client port, or nil for a random free one.
-    public init(configuration: String? = nil, arguments: [String] = [], port: Int? = nil) throws {
+    public init(
+        configuration: String? = nil,
+        arguments: [String] = [],
+        port: Int? = nil,
+        environment: [String: String] = [:]
+    ) throws {
+        self.environment = environment
         self.folder = try TemporaryDirectory()
         var arguments = ["-a", "127.0.0.1", "-l", self.folder.path + "/server.log"] + arguments
         if let configuration {
@@ -58,6 +65,7 @@ public final class NATSServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = self.arguments + ["-p", String(self.port)]
+        process.environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

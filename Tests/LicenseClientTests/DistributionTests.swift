@@ -1,0 +1,134 @@
+import Foundation
+import LicenseBusCore
+import LicenseBusLog
+import LicenseBusNATS
+import LicenseBusTestSupport
+import LicenseClient
+import Testing
+
+@Suite("Distribution end to end: real broker with the shipped configuration", .timeLimit(.minutes(1)))
+struct DistributionTests {
+    @Test("a fresh instance becomes enterprise through license.key.get, without waiting for a periodic publish")
+    func freshInstance() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-1"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        try await Task.sleep(for: .milliseconds(300))  // its start-up publish is over before the instance exists
+        let client = try makeClient(broker: broker, folder: folder)
+        let start = ContinuousClock.now
+        await client.start()
+        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(client.status.state == .enterprise)
+        #expect(client.status.source == .bus)
+        #expect(client.allows("sso"))
+        #expect(!client.allows("not-licensed"))
+        #expect(client.limits == ["max_instances": 5])
+        let path = client.configuration.keyFile.path
+        #expect(try FileAccess.permissions(path) == 0o600)
+        #expect(try FileAccess.permissions(client.configuration.keyFile.folder) == 0o700)
+        #expect(try LicenseEnvelope.open(try FileAccess.readText(path), ring: SampleKeys.ring).contains("."))
+        await client.stop()
+        await server.stop()
+    }
+
+    @Test("with no server answering the instance turns community after the wait, then upgrades when a license arrives")
+    func waitThenUpgrade() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let client = try makeClient(broker: broker, folder: folder, waitTimeout: .milliseconds(500))
+        let start = ContinuousClock.now
+        await client.start()
+        #expect(ContinuousClock.now - start >= .milliseconds(500))
+        #expect(client.status.state == .community(reason: nil))
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-late"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        #expect(await eventually { client.status.state == .enterprise })
+        #expect(client.status.license?.claims.licenseID == "lic-late")
+        await client.stop()
+        await server.stop()
+    }
+
+    @Test("a valid key file grants at once with the broker down")
+    func keyFileFirst() async throws {
+        let folder = try TemporaryDirectory()
+        let seeded = try makeClient(broker: nil, folder: folder)
+        try FileAccess.createFolders(seeded.configuration.keyFile.folder, mode: 0o700)
+        try LicenseKeyFile(location: seeded.configuration.keyFile).write(try LicenseFactory.envelope(try LicenseFactory.token(jti: "lic-cached")))
+        let dead = try NATSServerProcess()
+        let port = dead.port
+        dead.stop()
+        let client = try makeClient(broker: nil, folder: folder, deadPort: port)
+        let start = ContinuousClock.now
+        await client.start()
+        #expect(ContinuousClock.now - start < .milliseconds(200))
+        #expect(client.status.state == .enterprise)
+        #expect(client.status.source == .keyFile)
+        await client.stop()
+    }
+
+    @Test("broker restarted: the instance reconnects, resubscribes and takes a newer license published afterwards")
+    func brokerRestart() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-1", issuedAt: Int64(Date().timeIntervalSince1970) - 10))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        let client = try makeClient(broker: broker, folder: folder)
+        await client.start()
+        #expect(client.status.license?.claims.licenseID == "lic-1")
+        broker.process.crash()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(client.status.state == .enterprise)  // nothing on the bus decides
+        try broker.process.restart()
+        try await Task.sleep(for: .milliseconds(500))
+        try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-2"))
+        #expect(await eventually(timeout: .seconds(10)) { client.status.license?.claims.licenseID == "lic-2" })
+        await client.stop()
+        await server.stop()
+    }
+
+    @Test("one of two server replicas killed: fresh instances are still served")
+    func replicas() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-r"))
+        let first = try RunningServer(broker: broker, licenseFile: licenseFile)
+        let second = try RunningServer(broker: broker, licenseFile: licenseFile)
+        try await Task.sleep(for: .milliseconds(300))
+        await first.stop()
+        for index in 0..<3 {
+            let instanceFolder = try TemporaryDirectory()
+            let client = try makeClient(broker: broker, folder: instanceFolder)
+            await client.start()
+            #expect(client.status.state == .enterprise, "instance \(index)")
+            await client.stop()
+        }
+        await second.stop()
+    }
+
+    @Test("an instance user of the shipped broker configuration cannot publish license.key nor answer license.key.get")
+    func brokerPermissions() async throws {
+        let broker = try Broker()
+        let watcher = try await NATSConnection.connect(NATSConfiguration(servers: [try ServerURL(broker.url(user: "license-server"))]))
+        let instance = try await NATSConnection.connect(NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))]))
+        let heard = try instance.subscribe(to: "license.key")
+        let errors = Task { () -> Bool in
+            for await event in instance.events {
+                if case .error(let error) = event, error.code == .permissionViolation { return true }
+            }
+            return false
+        }
+        try await instance.flush()
+        try instance.publish(Array("forged".utf8), to: "license.key")
+        try await instance.flush()
+        #expect(await errors.value)
+        #expect(heard.pendingCount == 0)
+        // Answering requests needs a subscription to license.key.get, which is refused too.
+        let answering = try instance.subscribe(to: "license.key.get")
+        var iterator = answering.makeAsyncIterator()
+        #expect(await iterator.next() == nil)
+        _ = watcher
+        await instance.close()
+        await watcher.close()
+    }
+}
