@@ -55,10 +55,17 @@ let package = Package(
             name: "LicenseBusCoreTests",
             dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusTestSupport"]
         ),
+        .executableTarget(
+            name: "key-file-writer",
+            dependencies: ["LicenseBusCore"],
+            path: "Tests/KeyFileWriterFixture"
+        ),
         .testTarget(
             name: "LicenseClientTests",
             dependencies: [
-                "LicenseClient", "LicenseBusServer", "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON", "LicenseBusLog",
+                "key-file-writer", "license-client", "license-server",
+                "LicenseClient", "LicenseBusServer", "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON",
+                "LicenseBusLog",
                 "LicenseBusNATS", "LicenseBusTestSupport",
             ]
         ),

@@ -13,4 +13,6 @@ ensure_nats_server
 
 swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests -Xswiftc -warnings-as-errors
-swift test --skip-build "$@"
+# Serial: many tests start servers and processes and assert latencies (no responders in under
+# 100 ms); on a 2-core machine parallel suites would starve each other and make them flaky.
+swift test --skip-build --no-parallel "$@"

@@ -54,7 +54,9 @@ struct DistributionTests {
         let folder = try TemporaryDirectory()
         let seeded = try makeClient(broker: nil, folder: folder)
         try FileAccess.createFolders(seeded.configuration.keyFile.folder, mode: 0o700)
-        try LicenseKeyFile(location: seeded.configuration.keyFile).write(try LicenseFactory.envelope(try LicenseFactory.token(jti: "lic-cached")))
+        try LicenseKeyFile(location: seeded.configuration.keyFile).write(
+            try LicenseFactory.envelope(try LicenseFactory.token(jti: "lic-cached"))
+        )
         let dead = try NATSServerProcess()
         let port = dead.port
         dead.stop()
@@ -71,7 +73,10 @@ struct DistributionTests {
     func brokerRestart() async throws {
         let broker = try Broker()
         let folder = try TemporaryDirectory()
-        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-1", issuedAt: Int64(Date().timeIntervalSince1970) - 10))
+        let licenseFile = try folder.write(
+            "license.jwt",
+            try LicenseFactory.token(jti: "lic-1", issuedAt: Int64(Date().timeIntervalSince1970) - 10)
+        )
         let server = try RunningServer(broker: broker, licenseFile: licenseFile)
         let client = try makeClient(broker: broker, folder: folder)
         await client.start()
@@ -109,8 +114,12 @@ struct DistributionTests {
     @Test("an instance user of the shipped broker configuration cannot publish license.key nor answer license.key.get")
     func brokerPermissions() async throws {
         let broker = try Broker()
-        let watcher = try await NATSConnection.connect(NATSConfiguration(servers: [try ServerURL(broker.url(user: "license-server"))]))
-        let instance = try await NATSConnection.connect(NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))]))
+        let watcher = try await NATSConnection.connect(
+            NATSConfiguration(servers: [try ServerURL(broker.url(user: "license-server"))])
+        )
+        let instance = try await NATSConnection.connect(
+            NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))])
+        )
         let heard = try instance.subscribe(to: "license.key")
         let errors = Task { () -> Bool in
             for await event in instance.events {

@@ -18,7 +18,9 @@ struct Broker {
     init() throws {
         self.process = try NATSServerProcess(
             configuration: try Fixtures.text("config/nats-server.conf"),
-            environment: ["LICENSE_SERVER_NATS_PASSWORD": Self.serverPassword, "INSTANCE_NATS_PASSWORD": Self.instancePassword]
+            environment: [
+                "LICENSE_SERVER_NATS_PASSWORD": Self.serverPassword, "INSTANCE_NATS_PASSWORD": Self.instancePassword,
+            ]
         )
     }
 
@@ -101,7 +103,11 @@ func makeClient(
     var configuration = LicenseClientConfiguration(
         trustedKeys: SampleKeys.trusted,
         distributionKeys: SampleKeys.ring,
-        nats: NATSConfiguration(servers: [try ServerURL(url)], reconnectWait: .milliseconds(100), maxReconnectAttempts: nil),
+        nats: NATSConfiguration(
+            servers: [try ServerURL(url)],
+            reconnectWait: .milliseconds(100),
+            maxReconnectAttempts: nil
+        ),
         waitTimeout: waitTimeout,
         keyFile: KeyFileLocation(path: folder.path + "/keys/license.key", rule: .setting),
         audience: "ai-agent-os",

@@ -8,7 +8,7 @@ extension ConnectionState {
         self.serverInfo = info
         self.pingsOut = 0
         var bytes: [UInt8] = []
-        for (sid, subscription) in self.subscriptions.sorted(by: { $0.key < $1.key }) {
+        for (sid, subscription) in self.subscriptions.sorted(by: { $0.key < $1.key }) where !subscription.isDraining {
             ClientCommand.subscribe(subject: subscription.subject, queue: subscription.queue, sid: sid, into: &bytes)
             if let maximum = subscription.maximum {
                 ClientCommand.unsubscribe(sid: sid, after: maximum - subscription.delivered, into: &bytes)

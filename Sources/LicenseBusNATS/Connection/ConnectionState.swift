@@ -22,6 +22,8 @@ struct ConnectionState {
         let buffer: SubscriptionBuffer
         var maximum: UInt64?
         var delivered: UInt64 = 0
+        /// UNSUB sent by `drain`: messages still arrive until the PONG; never re-subscribed.
+        var isDraining = false
     }
 
     enum Effect {

@@ -68,15 +68,15 @@ extension NATSConnection {
     /// - Parameter timeout: The longest wait for each round trip (default 30 s).
     /// - Throws: ``NATSError`` `timeout` or `connectionClosed`; the connection is closed either way.
     public func drain(timeout: Duration = .seconds(30)) async throws {
-        let (subscriptions, mustWake) = self.state.withLock { state -> ([SubscriptionBuffer], Bool) in
+        let (sids, mustWake) = self.state.withLock { state -> ([UInt64], Bool) in
             guard !state.isClosed else { return ([], false) }
             state.isDraining = true
             let inboxSID = state.inbox?.sid
-            var drained: [SubscriptionBuffer] = []
-            for (sid, subscription) in state.subscriptions where sid != inboxSID {
+            var drained: [UInt64] = []
+            for sid in state.subscriptions.keys where sid != inboxSID {
                 if state.phase == .connected { ClientCommand.unsubscribe(sid: sid, after: nil, into: &state.outbound) }
-                state.subscriptions[sid] = nil
-                drained.append(subscription.buffer)
+                state.subscriptions[sid]?.isDraining = true
+                drained.append(sid)
             }
             return (drained, state.phase == .connected && state.requestWake())
         }
@@ -88,7 +88,10 @@ extension NATSConnection {
             failure = error
         }
         // Messages of the drained subscriptions arrived before the PONG; end their sequences.
-        subscriptions.forEach { $0.finish() }
+        let buffers = self.state.withLock { state in
+            sids.compactMap { state.subscriptions.removeValue(forKey: $0)?.buffer }
+        }
+        buffers.forEach { $0.finish() }
         if failure == nil {
             do {
                 try await self.flush(timeout: timeout)

@@ -1,0 +1,173 @@
+import Foundation
+import LicenseBusTestSupport
+import Testing
+
+@Suite("license-server and license-client commands (SPEC §8)", .timeLimit(.minutes(1)))
+struct CommandTests {
+    static let server = ProcessRunner.product("license-server")
+    static let client = ProcessRunner.product("license-client")
+
+    private func serverEnvironment(_ broker: Broker?, licenseFile: String) throws -> [String: String] {
+        [
+            "NATS_URL": broker?.url(user: "license-server") ?? "nats://127.0.0.1:1",
+            "LICENSE_FILE": licenseFile, "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
+            "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_AUDIENCE": "ai-agent-os",
+        ]
+    }
+
+    private func clientEnvironment(_ broker: Broker, keyPath: String) -> [String: String] {
+        [
+            "NATS_URL": broker.url(user: "instance"),
+            "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
+            "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_KEY_PATH": keyPath,
+            "LICENSE_AUDIENCE": "ai-agent-os", "LICENSE_WAIT_TIMEOUT": "2",
+        ]
+    }
+
+    @Test("license-server exits 2 naming a missing or bad setting, or an invalid license at start")
+    func serverRefusesToStart() async throws {
+        let folder = try TemporaryDirectory()
+        let valid = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-ok"))
+        var environment = try self.serverEnvironment(nil, licenseFile: valid)
+        environment["LICENSE_FILE"] = nil
+        let missing = try ProcessRunner.run(Self.server, [], environment: environment)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("LICENSE_FILE"))
+        let expired = try ProcessRunner.run(
+            Self.server,
+            [],
+            environment: try self.serverEnvironment(nil, licenseFile: Fixtures.samples + "/licenses/expired.jwt")
+        )
+        #expect(expired.status == 2)
+        #expect(expired.stderr.contains("[expired]"))
+        var badURL = try self.serverEnvironment(nil, licenseFile: valid)
+        badURL["NATS_URL"] = "http://nope:1"
+        let url = try ProcessRunner.run(Self.server, [], environment: badURL)
+        #expect(url.status == 2)
+        #expect(url.stderr.contains("NATS_URL"))
+        var badInterval = try self.serverEnvironment(nil, licenseFile: valid)
+        badInterval["LICENSE_PUBLISH_INTERVAL"] = "often"
+        let interval = try ProcessRunner.run(Self.server, [], environment: badInterval)
+        #expect(interval.status == 2)
+        #expect(interval.stderr.contains("LICENSE_PUBLISH_INTERVAL"))
+        #expect(try ProcessRunner.run(Self.server, ["--help"]).status == 0)
+    }
+
+    @Test("license-server serves, keeps the last valid license when the file turns invalid, and exits 0 on SIGTERM")
+    func serverRunsAndStops() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-srv"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.server)
+        process.environment = try self.serverEnvironment(broker, licenseFile: licenseFile)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let keyPath = folder.path + "/instance/license.key"
+        let fetched = try await ProcessRunner.runDetached(
+            Self.client,
+            ["fetch", "--json"],
+            environment: self.clientEnvironment(broker, keyPath: keyPath)
+        )
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        try folder.write("license.jwt", "this is not a license")
+        try await Task.sleep(for: .milliseconds(1500))
+        let again = try await ProcessRunner.runDetached(
+            Self.client,
+            ["status", "--json", "--bus"],
+            environment: self.clientEnvironment(broker, keyPath: keyPath)
+        )
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect((json["bus"] as? [String: Any])?["outcome"] as? String == "same")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("[malformed]"))
+        #expect(log.contains("still serving lic-srv"))
+        #expect(log.contains("stopped"))
+    }
+
+    @Test(
+        "license-client status: exit 1 and community with no key file; fetch then status: exit 0 with the SPEC fields"
+    )
+    func clientStatusAndFetch() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let keyPath = folder.path + "/instance/license.key"
+        let environment = self.clientEnvironment(broker, keyPath: keyPath)
+        let before = try await ProcessRunner.runDetached(Self.client, ["status", "--json"], environment: environment)
+        #expect(before.status == 1)
+        let empty = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+        #expect(empty["state"] as? String == "community")
+        #expect(empty["source"] as? String == "none")
+        #expect((empty["key_file"] as? [String: Any])?["rule"] as? String == "LICENSE_KEY_PATH")
+
+        let noServer = try await ProcessRunner.runDetached(Self.client, ["fetch", "--json"], environment: environment)
+        #expect(noServer.status == 1)
+
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-cli"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        let fetched = try await ProcessRunner.runDetached(Self.client, ["fetch", "--json"], environment: environment)
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        let fetchJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(fetched.stdout.utf8)) as? [String: Any]
+        )
+        #expect((fetchJSON["received"] as? [String])?.first == "accepted")
+        let after = try await ProcessRunner.runDetached(Self.client, ["status", "--json"], environment: environment)
+        #expect(after.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+        #expect(json["state"] as? String == "enterprise")
+        #expect(json["reason"] is NSNull)
+        #expect(json["source"] as? String == "key_file")
+        #expect((json["key_file"] as? [String: Any])?["mode"] as? String == "0600")
+        let license = try #require(json["license"] as? [String: Any])
+        for field in ["jti", "sub", "customer", "edition", "features", "limits", "iat", "exp"] {
+            #expect(license.keys.contains(field), "missing \(field)")
+        }
+        let repeatFetch = try await ProcessRunner.runDetached(
+            Self.client,
+            ["fetch", "--json"],
+            environment: environment
+        )
+        let repeatJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(repeatFetch.stdout.utf8)) as? [String: Any]
+        )
+        #expect((repeatJSON["received"] as? [String])?.contains("repeat") == true)
+        #expect(
+            try await ProcessRunner.runDetached(Self.client, ["status", "--bogus"], environment: environment).status
+                == 2
+        )
+        var noRing = environment
+        noRing["LICENSE_DISTRIBUTION_KEY_FILE"] = nil
+        let settings = try await ProcessRunner.runDetached(Self.client, ["status"], environment: noRing)
+        #expect(settings.status == 2)
+        #expect(settings.stderr.contains("LICENSE_DISTRIBUTION_KEY"))
+        await server.stop()
+    }
+
+    @Test("license-client watch prints one line per state change and exits 0 on SIGINT")
+    func watch() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-w"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.client)
+        process.arguments = ["watch"]
+        process.environment = self.clientEnvironment(broker, keyPath: folder.path + "/w/license.key")
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(
+            separator: "\n"
+        )
+        #expect(lines.last?.contains("enterprise jti=lic-w") == true, "\(lines)")
+        await server.stop()
+    }
+}

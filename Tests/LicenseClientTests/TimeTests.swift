@@ -1,0 +1,111 @@
+import Foundation
+import LicenseBusCore
+import LicenseBusLog
+import LicenseBusTestSupport
+import LicenseClient
+import Testing
+
+@Suite("Time: expiry, grace, clock rollback, future iat (injected clock)", .timeLimit(.minutes(1)))
+struct TimeTests {
+    /// A client holding `token` from its key file, at the clock's time.
+    private func client(holding token: String, clock: TestClock, folder: TemporaryDirectory) throws -> LicenseClient {
+        let client = try makeClient(broker: nil, folder: folder, waitTimeout: .milliseconds(10), clock: clock)
+        try LicenseKeyFile(location: client.configuration.keyFile).write(try LicenseFactory.envelope(token))
+        client.loadLocal(readOnly: false)
+        return client
+    }
+
+    @Test("expiry and grace flip the state by themselves as the clock moves")
+    func expiryAndGrace() throws {
+        let start = Date()
+        let clock = TestClock(start)
+        let now = Int64(start.timeIntervalSince1970)
+        let folder = try TemporaryDirectory()
+        let client = try self.client(
+            holding: try LicenseFactory.token(jti: "lic-t", issuedAt: now - 10, expiresAt: now + 100, grace: 1000),
+            clock: clock,
+            folder: folder
+        )
+        #expect(client.status.state == .enterprise)
+        #expect(client.allows("sso"))
+        clock.advance(100 + 60)
+        #expect(client.status.state == .grace(endsAt: now + 1100))
+        #expect(client.allows("sso"))
+        clock.advance(1000)
+        #expect(client.status.state == .community(reason: .expired))
+        #expect(!client.allows("sso"))
+        #expect(client.limits.isEmpty)
+    }
+
+    @Test("the changes sequence reports the flip at exp without any message")
+    func changesAtExpiry() async throws {
+        let folder = try TemporaryDirectory()
+        let now = Int64(Date().timeIntervalSince1970)
+        let client = try makeClient(broker: nil, folder: folder, waitTimeout: .milliseconds(10))
+        // exp - 60 s leeway puts the flip 1 s from now.
+        try LicenseKeyFile(location: client.configuration.keyFile).write(
+            try LicenseFactory.envelope(
+                try LicenseFactory.token(jti: "lic-soon", issuedAt: now - 10, expiresAt: now - 59)
+            )
+        )
+        await client.start()
+        var states: [String] = []
+        for await status in client.changes() {
+            states.append(status.state.name)
+            if states.count == 2 { break }
+        }
+        #expect(states == ["enterprise", "community"])
+        await client.stop()
+    }
+
+    @Test("a clock more than 24 h behind the latest time seen grants nothing until it catches up")
+    func rollback() throws {
+        let start = Date()
+        let clock = TestClock(start)
+        let folder = try TemporaryDirectory()
+        let now = Int64(start.timeIntervalSince1970)
+        let client = try self.client(
+            holding: try LicenseFactory.token(jti: "lic-rb", issuedAt: now - 10),
+            clock: clock,
+            folder: folder
+        )
+        #expect(client.status.state == .enterprise)
+        clock.advance(-2 * 86_400)
+        #expect(client.status.state == .community(reason: .clockRollback))
+        #expect(!client.allows("sso"))
+        clock.advance(2 * 86_400)
+        #expect(client.status.state == .enterprise)
+        // The memory survives a restart: a new client with the clock rolled back starts community.
+        let later = TestClock(start.addingTimeInterval(-3 * 86_400))
+        let restarted = try makeClient(broker: nil, folder: folder, waitTimeout: .milliseconds(10), clock: later)
+        restarted.loadLocal(readOnly: true)
+        #expect(restarted.status.state == .community(reason: .clockRollback))
+    }
+
+    @Test("a license issued more than 5 minutes in the future is refused")
+    func futureIssuedAt() throws {
+        let folder = try TemporaryDirectory()
+        let now = Int64(Date().timeIntervalSince1970)
+        let client = try self.client(
+            holding: try LicenseFactory.token(jti: "lic-future", issuedAt: now + 3600),
+            clock: TestClock(),
+            folder: folder
+        )
+        #expect(client.status.state == .community(reason: .cacheInvalid))
+        #expect(client.rejectedEnvelopes[.notYetValid] == 1)
+    }
+
+    @Test("allows(feature) is cheap enough to call on every request (sanity, not a benchmark)")
+    func allowsIsSynchronous() throws {
+        let folder = try TemporaryDirectory()
+        let now = Int64(Date().timeIntervalSince1970)
+        let client = try self.client(
+            holding: try LicenseFactory.token(jti: "lic-fast", issuedAt: now - 10),
+            clock: TestClock(),
+            folder: folder
+        )
+        var granted = 0
+        for _ in 0..<10_000 where client.allows("sso") { granted += 1 }
+        #expect(granted == 10_000)
+    }
+}
