@@ -42,7 +42,10 @@ let package = Package(
             dependencies: ["LicenseClient", "LicenseBusCore", "LicenseBusLog", "LicenseBusCLI"]
         ),
         .executableTarget(name: "license-tool", dependencies: ["LicenseBusCLI"]),
-        .executableTarget(name: "license-bench", dependencies: ["LicenseBusCore", "LicenseBusJSON", "LicenseBusNATS"]),
+        .executableTarget(
+            name: "license-bench",
+            dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON", "LicenseBusNATS", "LicenseClient"]
+        ),
         .target(
             name: "LicenseBusTestSupport",
             dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON"],

@@ -38,7 +38,7 @@ extension LicenseClient {
     /// Judges one envelope and applies the result: a fresher valid license replaces the one held
     /// and is persisted; anything else changes nothing and is counted and logged with its code.
     func receive(_ envelope: String, from origin: Origin) {
-        let now = self.configuration.now()
+        let now = self.configuration.currentDate()
         let (held, latestSeen) = self.state.withLock { ($0.license, $0.latestSeen) }
         let outcome: String
         do {

@@ -7,11 +7,11 @@ extension LicenseClient {
     func startTransitionWatch() {
         self.addTask {
             while !Task.isCancelled {
-                let now = LicenseTiming.seconds(self.configuration.now())
+                let now = self.configuration.currentSeconds()
                 let next = self.state.withLock { $0.license?.claims.nextTransition(afterSeconds: now) }
                 let wait = min(next.map { $0 - now } ?? 3600, 3600)
                 try? await Task.sleep(for: .seconds(max(1, wait)))
-                self.rememberTime(LicenseTiming.seconds(self.configuration.now()))
+                self.rememberTime(self.configuration.currentSeconds())
                 self.notifyIfChanged()
             }
         }

@@ -39,7 +39,7 @@ public final class LicenseClient: Sendable {
     /// in the background (subscribe, and request `<subject>.get`). With no valid license it waits
     /// up to `waitTimeout` for one, then returns as community and keeps listening.
     public func start() async {
-        let now = LicenseTiming.seconds(self.configuration.now())
+        let now = self.configuration.currentSeconds()
         self.loadKeyFile(now: now)
         self.rememberTime(now)
         self.startBus()
@@ -53,7 +53,7 @@ public final class LicenseClient: Sendable {
     ///   memory update): what `license-client status` uses to show what an instance would see.
     public func loadLocal(readOnly: Bool) {
         self.state.withLock { $0.isReadOnly = readOnly }
-        let now = LicenseTiming.seconds(self.configuration.now())
+        let now = self.configuration.currentSeconds()
         self.loadKeyFile(now: now)
         if !readOnly { self.rememberTime(now) }
     }
@@ -75,7 +75,7 @@ public final class LicenseClient: Sendable {
 
     /// The state now, with the license held and its source. Cheap; reads no file.
     public var status: LicenseStatus {
-        let now = LicenseTiming.seconds(self.configuration.now())
+        let now = self.configuration.currentSeconds()
         return self.state.withLock { $0.status(at: now) }
     }
 
@@ -83,7 +83,7 @@ public final class LicenseClient: Sendable {
     /// - Parameter feature: An entitlement name.
     /// - Returns: Whether the host app may enable it.
     public func allows(_ feature: String) -> Bool {
-        let now = LicenseTiming.seconds(self.configuration.now())
+        let now = self.configuration.currentSeconds()
         return self.state.withLock { $0.allows(feature, at: now) }
     }
 
@@ -117,7 +117,7 @@ public final class LicenseClient: Sendable {
 
     /// Tells watchers when the status differs from the last one told.
     func notifyIfChanged() {
-        let now = LicenseTiming.seconds(self.configuration.now())
+        let now = self.configuration.currentSeconds()
         let (status, continuations) = self.state.withLock {
             state -> (LicenseStatus?, [AsyncStream<LicenseStatus>.Continuation]) in
             let status = state.status(at: now)

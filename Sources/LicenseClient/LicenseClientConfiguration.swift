@@ -3,6 +3,12 @@ public import LicenseBusCore
 public import LicenseBusLog
 public import LicenseBusNATS
 
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What a ``LicenseClient`` trusts, where it listens and where it keeps the key file.
 ///
 /// The trusted vendor keys come from the host app's code, never from the environment
@@ -26,8 +32,9 @@ public struct LicenseClientConfiguration: Sendable {
     public var issuer: String?
     /// Where the client logs (rejected envelopes, persistence failures, state changes).
     public var logger: Logger
-    /// Wall time; injected so tests can move the clock.
-    public var now: @Sendable () -> Date
+    /// Wall time; injected so tests can move the clock. Nil (the default) reads the system clock
+    /// directly, which keeps ``LicenseClient/allows(_:)`` cheap.
+    public var now: (@Sendable () -> Date)?
 
     /// Makes a configuration.
     /// - Parameters:
@@ -40,7 +47,7 @@ public struct LicenseClientConfiguration: Sendable {
     ///   - audience: The required audience, or nil.
     ///   - issuer: The required issuer, or nil.
     ///   - logger: The logger (default: none).
-    ///   - now: Wall time (default: the system clock).
+    ///   - now: Wall time (default nil: the system clock).
     public init(
         trustedKeys: VendorKeySet,
         distributionKeys: DistributionKeyRing,
@@ -51,7 +58,7 @@ public struct LicenseClientConfiguration: Sendable {
         audience: String? = nil,
         issuer: String? = nil,
         logger: Logger = .disabled,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: (@Sendable () -> Date)? = nil
     ) {
         self.trustedKeys = trustedKeys
         self.distributionKeys = distributionKeys
@@ -95,6 +102,19 @@ public struct LicenseClientConfiguration: Sendable {
             issuer: settings.value(SettingsName.issuer),
             logger: logger
         )
+    }
+}
+
+extension LicenseClientConfiguration {
+    /// The current time.
+    func currentDate() -> Date {
+        self.now?() ?? Date()
+    }
+
+    /// The current Unix time in whole seconds (the system clock's `time()` unless one is injected).
+    func currentSeconds() -> Int64 {
+        guard let now = self.now else { return Int64(time(nil)) }
+        return LicenseTiming.seconds(now())
     }
 }
 

@@ -8,6 +8,7 @@ import Darwin
 ///
 ///     license-bench crypto [SECONDS]            license verify / envelope open rates (default 2 s per figure)
 ///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
+///     license-bench distribution [CLIENTS]      start-to-enterprise, allows(), fan-out, server RSS ($NATS_URL)
 @main
 enum LicenseBench {
     static func main() async {
@@ -16,6 +17,8 @@ enum LicenseBench {
             switch arguments.first {
             case "crypto":
                 try CryptoBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
+            case "distribution":
+                try await DistributionBenchmark.run(clients: arguments.count > 1 ? Int(arguments[1]) ?? 1000 : 1000)
             case "pub", "pubsub", "reqrep":
                 guard arguments.count >= 2, let count = Int(arguments[1]), count > 0 else {
                     print("usage: license-bench \(arguments[0]) N [SIZE]")
@@ -24,7 +27,9 @@ enum LicenseBench {
                 let size = arguments.count > 2 ? Int(arguments[2]) ?? 16 : 16
                 try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
             default:
-                print("usage: license-bench crypto [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE]")
+                print(
+                    "usage: license-bench crypto [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS]"
+                )
                 exit(2)
             }
         } catch {

@@ -1,3 +1,4 @@
+internal import FoundationEssentials
 internal import LicenseBusCore
 internal import LicenseBusJSON
 internal import LicenseBusLog
@@ -64,7 +65,8 @@ enum StatusCommand {
                 timeout: configuration.waitTimeout
             )
             do {
-                switch try intake.judge(reply.string, now: configuration.now(), held: held, latestSeen: nil) {
+                switch try intake.judge(reply.string, now: configuration.now?() ?? Date(), held: held, latestSeen: nil)
+                {
                 case .repeated:
                     return (.object(["outcome": .string("same")]), "  bus:        the same license as the key file")
                 case .accepted(let license):

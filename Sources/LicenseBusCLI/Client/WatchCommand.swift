@@ -2,6 +2,12 @@ internal import LicenseBusCore
 internal import LicenseBusLog
 internal import LicenseClient
 
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `license-client watch`.
 enum WatchCommand {
     static let spec = CommandSpec(
@@ -21,7 +27,7 @@ enum WatchCommand {
         let client = try LicenseClientTool.makeClient(parsed, environment, logger: logger)
         let printing = Task {
             for await status in client.changes() {
-                var line = "\(UnixTime.iso8601(LicenseTiming.seconds(client.configuration.now()))) \(status.state.name)"
+                var line = "\(UnixTime.iso8601(Int64(time(nil)))) \(status.state.name)"
                 if let reason = status.state.reason { line += " reason=\(reason)" }
                 line += " jti=\(status.license?.claims.licenseID ?? "-")"
                 LicenseClientTool.terminal.out(line)
