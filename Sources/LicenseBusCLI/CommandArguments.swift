@@ -123,6 +123,28 @@ private func describe(_ range: ClosedRange<Int>) -> String {
     return "\(range.lowerBound) to \(range.upperBound) arguments"
 }
 
+extension CommandArguments {
+    /// Parses `arguments`; when `--help` was given prints the help on `terminal` and returns nil.
+    /// - Parameters:
+    ///   - arguments: The words after the command name.
+    ///   - spec: What the command accepts.
+    ///   - terminal: Where help goes.
+    /// - Returns: The arguments, or nil after printing help.
+    /// - Throws: ``UsageError``.
+    static func parseOrHelp(
+        _ arguments: [String],
+        spec: CommandSpec,
+        terminal: Terminal
+    ) throws(UsageError) -> CommandArguments? {
+        let parsed = try CommandArguments(arguments, spec: spec)
+        if parsed.wantsHelp {
+            terminal.out(spec.usageLine + "\n\n" + spec.help)
+            return nil
+        }
+        return parsed
+    }
+}
+
 /// A command was called wrongly: exit status 2, with the usage line.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
     /// What is wrong.

@@ -38,39 +38,42 @@ extension LicenseClient {
     /// Judges one envelope and applies the result: a fresher valid license replaces the one held
     /// and is persisted; anything else changes nothing and is counted and logged with its code.
     func receive(_ envelope: String, from origin: Origin) {
+        self.intakeOrder.withLock { _ in
+            let outcome = self.judgeAndApply(envelope, from: origin)
+            if origin == .bus { self.recordFetchOutcome(outcome) }
+        }
+        self.notifyIfChanged()
+    }
+
+    /// Returns `accepted`, `repeat`, or the reason code.
+    private func judgeAndApply(_ envelope: String, from origin: Origin) -> String {
         let now = self.configuration.currentDate()
         let (held, latestSeen) = self.state.withLock { ($0.license, $0.latestSeen) }
-        let outcome: String
         do {
-            switch try self.intake.judge(envelope, now: now, held: held, latestSeen: latestSeen) {
-            case .repeated:
-                outcome = "repeat"
-            case .accepted(let license):
-                // Check freshness again under the lock: another envelope may have won meanwhile.
-                let committed = self.state.withLock { state -> Bool in
-                    guard LicenseFreshness.compare(license.claims, with: state.license?.claims) == .newer else {
-                        return false
-                    }
-                    state.license = license
-                    state.envelope = envelope
-                    state.source = origin == .keyFile ? .keyFile : .bus
-                    state.reason = nil
-                    return true
-                }
-                outcome = committed ? "accepted" : "repeat"
-                if committed {
-                    self.configuration.logger.log(
-                        .info,
-                        "license accepted",
-                        fields: [("jti", license.claims.licenseID), ("source", origin.rawValue)]
-                    )
-                    if origin == .bus { self.persist() }
-                    self.rememberTime(LicenseTiming.seconds(now))
-                    self.licenseArrived()
-                }
+            guard
+                case .accepted(let license) = try self.intake.judge(
+                    envelope,
+                    now: now,
+                    held: held,
+                    latestSeen: latestSeen
+                )
+            else { return "repeat" }
+            self.state.withLock { state in
+                state.license = license
+                state.envelope = envelope
+                state.source = origin == .keyFile ? .keyFile : .bus
+                state.reason = nil
             }
+            self.configuration.logger.log(
+                .info,
+                "license accepted",
+                fields: [("jti", license.claims.licenseID), ("source", origin.rawValue)]
+            )
+            if origin == .bus { self.persist() }
+            self.rememberTime(LicenseTiming.seconds(now))
+            self.licenseArrived()
+            return "accepted"
         } catch {
-            outcome = error.code.rawValue
             let code = origin == .keyFile ? LicenseError.Code.cacheInvalid : error.code
             self.state.withLock { state in
                 state.rejected[error.code, default: 0] += 1
@@ -82,25 +85,22 @@ extension LicenseClient {
                 code: error.code.rawValue,
                 fields: [("source", origin.rawValue)]
             )
+            return error.code.rawValue
         }
-        if origin == .bus { self.recordFetchOutcome(outcome) }
-        self.notifyIfChanged()
     }
 
-    /// Writes the envelope of the license held to the key file (atomically, 0600).
+    /// Writes the envelope of the license held to the key file (atomically, 0600); called
+    /// inside the intake order.
     func persist() {
-        guard !self.state.withLock({ $0.isReadOnly }) else { return }
-        self.persistence.withLock { _ in
-            guard let envelope = self.state.withLock({ $0.envelope }) else { return }
-            do throws(FileAccessError) {
-                try self.keyFile.write(envelope)
-            } catch {
-                self.configuration.logger.log(
-                    .error,
-                    "cannot write the key file: \(error.reason)",
-                    fields: [("path", error.path)]
-                )
-            }
+        guard let envelope = self.state.withLock({ $0.isReadOnly ? nil : $0.envelope }) else { return }
+        do throws(FileAccessError) {
+            try self.keyFile.write(envelope)
+        } catch {
+            self.configuration.logger.log(
+                .error,
+                "cannot write the key file: \(error.reason)",
+                fields: [("path", error.path)]
+            )
         }
     }
 

@@ -17,8 +17,9 @@ public final class LicenseClient: Sendable {
     let intake: LicenseIntake
     let keyFile: LicenseKeyFile
     let state = Mutex(ClientState())
-    /// Serialises key-file writes, so the file always ends with the license held.
-    let persistence = Mutex(())
+    /// Takes envelopes one at a time: judging, committing, persisting and recording each happen
+    /// before the next envelope is looked at, so the key file always holds the license held.
+    let intakeOrder = Mutex(())
 
     /// Makes a client; nothing happens until ``start()``.
     /// - Parameter configuration: Keys, NATS, key file, clock.

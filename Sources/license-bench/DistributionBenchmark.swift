@@ -47,40 +47,12 @@ enum DistributionBenchmark {
         )
         for client in waiting { await client.stop() }
 
-        var busTimes: [Double] = []
-        for index in 0..<20 {
-            let client = try makeClient(
-                folder: folder + "/bus-\(index)",
-                url: url,
-                trusted: trusted,
-                ring: ring,
-                wait: .seconds(5)
-            )
-            let start = ContinuousClock.now
-            await client.start()
-            busTimes.append(milliseconds(ContinuousClock.now - start))
-            guard client.status.state.grants else { throw NATSError(.timeout, "no license from the bus") }
-            await client.stop()
-        }
+        let busTimes = try await timeStarts(folder: folder, url: url, trusted: trusted, ring: ring)
         print(
             "swift start_to_enterprise source=bus runs=20 p50_ms=\(format(percentile(busTimes, 50))) p90_ms=\(format(percentile(busTimes, 90)))"
         )
-
-        var fileTimes: [Double] = []
-        for index in 0..<20 {
-            let client = try makeClient(
-                folder: folder + "/bus-\(index)",
-                url: "nats://127.0.0.1:1",
-                trusted: trusted,
-                ring: ring,
-                wait: .seconds(5)
-            )
-            let start = ContinuousClock.now
-            await client.start()
-            fileTimes.append(milliseconds(ContinuousClock.now - start))
-            guard client.status.state.grants else { throw NATSError(.timeout, "the key file did not grant") }
-            await client.stop()
-        }
+        // The same key files again, now with no broker at all.
+        let fileTimes = try await timeStarts(folder: folder, url: "nats://127.0.0.1:1", trusted: trusted, ring: ring)
         print(
             "swift start_to_enterprise source=key_file broker=down runs=20 p50_ms=\(format(percentile(fileTimes, 50))) p90_ms=\(format(percentile(fileTimes, 90)))"
         )
@@ -103,6 +75,31 @@ enum DistributionBenchmark {
         precondition(granted == calls)
         print("swift allows calls=\(calls) ns_per_call=\(format(perCall))")
         print("swift license_server_rss_kib=\(residentKiB(of: server.processIdentifier))")
+    }
+
+    /// Milliseconds from `start()` to enterprise for 20 clients (their key files kept under `folder`).
+    private static func timeStarts(
+        folder: String,
+        url: String,
+        trusted: VendorKeySet,
+        ring: DistributionKeyRing
+    ) async throws -> [Double] {
+        var times: [Double] = []
+        for index in 0..<20 {
+            let client = try makeClient(
+                folder: folder + "/bus-\(index)",
+                url: url,
+                trusted: trusted,
+                ring: ring,
+                wait: .seconds(5)
+            )
+            let start = ContinuousClock.now
+            await client.start()
+            times.append(milliseconds(ContinuousClock.now - start))
+            guard client.status.state.grants else { throw NATSError(.timeout, "no license at start (\(url))") }
+            await client.stop()
+        }
+        return times
     }
 
     private static func makeClient(

@@ -197,4 +197,31 @@ struct FakeServerTests {
         #expect(ContinuousClock.now - start < .seconds(2))
         await connection.close()
     }
+
+    @Test(
+        "no responders fails at once in both server forms: 2.10's bare 503 and 2.12+'s with Nats-Subject",
+        arguments: ["NATS/1.0 503\r\n\r\n", "NATS/1.0 503\r\nNats-Subject: nobody.home\r\n\r\n"]
+    )
+    func noRespondersForms(header: String) async throws {
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            let text = try connection.read(until: "\r\n\r\n", timeout: 5)
+            // SUB <inbox>.* <sid> then PUB nobody.home <inbox>.<token> 0
+            let lines = text.split(separator: "\r\n")
+            guard let sub = lines.first(where: { $0.hasPrefix("SUB ") })?.split(separator: " "),
+                let pub = lines.first(where: { $0.hasPrefix("PUB ") })?.split(separator: " ")
+            else { return }
+            let length = header.utf8.count
+            connection.send("HMSG \(pub[2]) \(sub[2]) \(length) \(length)\r\n\(header)\r\n")
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let start = ContinuousClock.now
+        let error = await #expect(throws: NATSError.self) {
+            try await connection.request([], to: "nobody.home", timeout: .seconds(5))
+        }
+        #expect(error?.code == .noResponders)
+        #expect(ContinuousClock.now - start < .seconds(1))
+        await connection.close()
+    }
 }

@@ -87,6 +87,10 @@ struct CommandTests {
         #expect(log.contains("[malformed]"))
         #expect(log.contains("still serving lic-srv"))
         #expect(log.contains("stopped"))
+        let ringKey = String(try Fixtures.text("license-samples/distribution.ring").split(separator: ":")[1])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!log.contains(ringKey))
+        #expect(!log.contains(Broker.serverPassword))
     }
 
     @Test(

@@ -48,12 +48,7 @@ public enum LicenseClientTool {
 
     /// Parses a command's arguments, printing help when asked (nil then).
     static func parse(_ arguments: [String], _ spec: CommandSpec) throws -> CommandArguments? {
-        let parsed = try CommandArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            terminal.out(spec.usageLine + "\n\n" + spec.help)
-            return nil
-        }
-        return parsed
+        try CommandArguments.parseOrHelp(arguments, spec: spec, terminal: terminal)
     }
 
     /// A client configured from the settings, trusting `LICENSE_VENDOR_PUBLIC_KEY` (the CLI only inspects).

@@ -51,12 +51,7 @@ public enum LicenseTool {
 
     /// Parses a command's arguments, printing help when asked; nil means help was printed.
     static func parse(_ arguments: [String], _ spec: CommandSpec) throws -> CommandArguments? {
-        let parsed = try CommandArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            terminal.out(spec.usageLine + "\n\n" + spec.help)
-            return nil
-        }
-        return parsed
+        try CommandArguments.parseOrHelp(arguments, spec: spec, terminal: terminal)
     }
 
     /// The current Unix time.

@@ -26,30 +26,21 @@ enum ClientCommand {
         payload: UnsafeRawBufferPointer,
         into buffer: inout [UInt8]
     ) {
-        if let headers {
-            buffer += [72, 80, 85, 66, 32]
-            appendText(subject, &buffer)
-            if let replyTo {
-                buffer.append(32)
-                appendText(replyTo, &buffer)
-            }
+        if headers != nil { buffer.append(UInt8(ascii: "H")) }
+        buffer += [80, 85, 66, 32]
+        appendText(subject, &buffer)
+        if let replyTo {
             buffer.append(32)
+            appendText(replyTo, &buffer)
+        }
+        buffer.append(32)
+        if let headers {
             appendNumber(UInt64(headers.count), &buffer)
             buffer.append(32)
-            appendNumber(UInt64(headers.count + payload.count), &buffer)
-            buffer += [13, 10]
-            buffer += headers
-        } else {
-            buffer += [80, 85, 66, 32]
-            appendText(subject, &buffer)
-            if let replyTo {
-                buffer.append(32)
-                appendText(replyTo, &buffer)
-            }
-            buffer.append(32)
-            appendNumber(UInt64(payload.count), &buffer)
-            buffer += [13, 10]
         }
+        appendNumber(UInt64((headers?.count ?? 0) + payload.count), &buffer)
+        buffer += [13, 10]
+        if let headers { buffer += headers }
         buffer.append(contentsOf: payload)
         buffer += [13, 10]
     }
