@@ -95,9 +95,21 @@ public final class LicenseServer: Sendable {
 
     /// Compares the file's content (not its mtime: Kubernetes swaps a symlink) with the one in service.
     private func watchFile(on connection: NATSConnection) async {
+        var unreadable = false
         while !Task.isCancelled {
             try? await Task.sleep(for: self.configuration.fileCheckInterval)
-            guard let bytes = try? FileAccess.read(self.configuration.licenseFile, limit: 1 << 20) else {
+            let bytes: [UInt8]
+            do {
+                bytes = try FileAccess.read(self.configuration.licenseFile, limit: 1 << 20)
+                unreadable = false
+            } catch {
+                if !unreadable {
+                    self.configuration.logger.log(
+                        .error,
+                        "cannot read the license file \(error); still serving \(self.license.claims.licenseID)"
+                    )
+                }
+                unreadable = true
                 continue
             }
             let digest = SHA256.hash(bytes)

@@ -71,6 +71,7 @@ public final class LicenseClient: Sendable {
         }
         tasks.forEach { $0.cancel() }
         continuations.forEach { $0.finish() }
+        self.licenseArrived()  // a start() still waiting returns now
         await connection?.close()
     }
 

@@ -92,23 +92,35 @@ struct DistributionTests {
         await server.stop()
     }
 
-    @Test("one of two server replicas killed: fresh instances are still served")
+    @Test("one of two license-server processes killed (SIGKILL): fresh instances are still served")
     func replicas() async throws {
         let broker = try Broker()
         let folder = try TemporaryDirectory()
         let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-r"))
-        let first = try RunningServer(broker: broker, licenseFile: licenseFile)
-        let second = try RunningServer(broker: broker, licenseFile: licenseFile)
-        try await Task.sleep(for: .milliseconds(300))
-        await first.stop()
-        for index in 0..<3 {
+        let environment = [
+            "NATS_URL": broker.url(user: "license-server"), "LICENSE_FILE": licenseFile,
+            "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
+            "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_AUDIENCE": "ai-agent-os",
+        ]
+        let replicas = try (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ProcessRunner.product("license-server"))
+            process.environment = environment
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        defer { replicas.filter(\.isRunning).forEach { $0.terminate() } }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(replicas[0].processIdentifier, SIGKILL)
+        replicas[0].waitUntilExit()
+        for index in 0..<5 {
             let instanceFolder = try TemporaryDirectory()
             let client = try makeClient(broker: broker, folder: instanceFolder)
             await client.start()
             #expect(client.status.state == .enterprise, "instance \(index)")
             await client.stop()
         }
-        await second.stop()
     }
 
     @Test("an instance user of the shipped broker configuration cannot publish license.key nor answer license.key.get")
