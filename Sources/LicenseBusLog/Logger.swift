@@ -96,12 +96,4 @@ public struct Logger: Sendable {
         guard let sink = self.sink, level >= self.minimumLevel else { return }
         sink.write(LogRecord(level: level, label: self.label, message: message(), code: code, fields: fields()))
     }
-
-    /// The same logger with another label.
-    /// - Parameter label: The new label.
-    /// - Returns: The logger.
-    public func labelled(_ label: String) -> Logger {
-        guard let sink = self.sink else { return self }
-        return Logger(label: label, sink: sink, minimumLevel: self.minimumLevel)
-    }
 }

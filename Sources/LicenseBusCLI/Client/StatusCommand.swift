@@ -56,37 +56,42 @@ enum StatusCommand {
                 audience: configuration.audience
             )
         )
+        let reply: NATSMessage
         do {
             let connection = try await NATSConnection.connect(nats)
-            defer { Task { await connection.close() } }
-            let reply = try await connection.request(
-                [],
-                to: configuration.subject + ".get",
-                timeout: configuration.waitTimeout
-            )
             do {
-                switch try intake.judge(reply.string, now: configuration.now?() ?? Date(), held: held, latestSeen: nil)
-                {
-                case .repeated:
-                    return (.object(["outcome": .string("same")]), "  bus:        the same license as the key file")
-                case .accepted(let license):
-                    let id = license.claims.licenseID
-                    return (
-                        .object(["outcome": .string("newer"), "jti": .string(id)]),
-                        "  bus:        a newer license \(id) (license-client fetch takes it)"
-                    )
-                }
-            } catch {
-                return (
-                    .object(["outcome": .string(error.code.rawValue)]),
-                    "  bus:        its envelope is rejected [\(error.code)]: \(error.message)"
+                reply = try await connection.request(
+                    [],
+                    to: configuration.subject + ".get",
+                    timeout: configuration.waitTimeout
                 )
+            } catch {
+                await connection.close()
+                throw error
             }
+            await connection.close()
         } catch {
             let text = (error as? NATSError)?.message ?? "\(error)"
             return (
                 .object(["outcome": .string("unreachable"), "error": .string(text)]),
                 "  bus:        no answer (\(text))"
+            )
+        }
+        do {
+            switch try intake.judge(reply.string, now: configuration.now?() ?? Date(), held: held, latestSeen: nil) {
+            case .repeated:
+                return (.object(["outcome": .string("same")]), "  bus:        the same license as the key file")
+            case .accepted(let license):
+                let id = license.claims.licenseID
+                return (
+                    .object(["outcome": .string("newer"), "jti": .string(id)]),
+                    "  bus:        a newer license \(id) (license-client fetch takes it)"
+                )
+            }
+        } catch {
+            return (
+                .object(["outcome": .string(error.code.rawValue)]),
+                "  bus:        its envelope is rejected [\(error.code)]: \(error.message)"
             )
         }
     }

@@ -65,7 +65,6 @@ extension ConnectionState {
     mutating func close(reason: NATSError?) -> [Effect] {
         guard self.phase != .closed else { return [] }
         self.phase = .closed
-        self.closeReason = reason
         let failure = reason ?? NATSError.closed
         var effects: [Effect] = []
         for waiter in self.pongWaiters + self.deferredFlushes {

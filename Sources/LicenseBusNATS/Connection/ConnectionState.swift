@@ -36,7 +36,6 @@ struct ConnectionState {
 
     let configuration: NATSConfiguration
     var phase: Phase = .connecting
-    var isDraining = false
     /// Whole operations for the current socket, taken by the I/O thread.
     var outbound: [UInt8] = []
     /// Publishes made while not connected, sent after resubscribing.
@@ -52,12 +51,10 @@ struct ConnectionState {
     var pingsOut = 0
     var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
     var inbox: (prefix: String, sid: UInt64)?
-    var nextToken: UInt64 = 0
     var statistics = NATSStatistics()
     var connectWaiter: CheckedContinuation<Void, any Error>?
     var closeWaiters: [CheckedContinuation<Void, Never>] = []
     var ioFinished = false
-    var closeReason: NATSError?
 
     init(configuration: NATSConfiguration) {
         self.configuration = configuration
@@ -65,8 +62,8 @@ struct ConnectionState {
 
     var isClosed: Bool { self.phase == .closed }
 
-    /// Appends whole operations to the buffer the next bytes go out of; returns whether the
-    /// I/O thread must be woken (it is not already being woken).
+    /// Notes that the I/O thread has new bytes to write; returns whether the caller must wake
+    /// it (true only when no wake-up is already on its way).
     mutating func requestWake() -> Bool {
         if self.wakeRequested { return false }
         self.wakeRequested = true

@@ -70,7 +70,6 @@ extension NATSConnection {
     public func drain(timeout: Duration = .seconds(30)) async throws {
         let (sids, mustWake) = self.state.withLock { state -> ([UInt64], Bool) in
             guard !state.isClosed else { return ([], false) }
-            state.isDraining = true
             let inboxSID = state.inbox?.sid
             var drained: [UInt64] = []
             for sid in state.subscriptions.keys where sid != inboxSID {

@@ -21,8 +21,6 @@ struct ServerPool {
         self.maxAttempts = maxAttempts
     }
 
-    var isEmpty: Bool { self.entries.isEmpty }
-
     /// The next server to try; it moves to the back of the pool.
     mutating func next() -> Entry? {
         guard !self.entries.isEmpty else { return nil }
