@@ -21,6 +21,8 @@ public final class LicenseServer: Sendable {
     }
 
     private let inService: Mutex<InService>
+    /// Whether "no valid license" was already logged for the license in service.
+    private let reportedInvalid = Mutex(false)
 
     /// Loads and verifies the license file.
     /// - Parameter configuration: The configuration.
@@ -42,6 +44,25 @@ public final class LicenseServer: Sendable {
 
     /// The envelope in service (sealed once per license, with a fresh IV).
     public var envelope: String { self.inService.withLock { $0.envelope } }
+
+    /// The envelope to send now, or nil when the license in service no longer grants (expired,
+    /// or not yet valid): a server without a valid license does not answer (SPEC §3).
+    private func envelopeToSend() -> String? {
+        let (license, envelope) = self.inService.withLock { ($0.license, $0.envelope) }
+        let standing = license.claims.standing(at: self.configuration.now())
+        let firstTime = self.reportedInvalid.withLock { reported -> Bool in
+            defer { reported = !standing.grants }
+            return !standing.grants && !reported
+        }
+        if firstTime, let reason = standing.reason {
+            self.configuration.logger.log(
+                .error,
+                "the license in service (\(license.claims.licenseID)) is no longer valid; not publishing or answering",
+                code: reason.rawValue
+            )
+        }
+        return standing.grants ? envelope : nil
+    }
 
     /// Runs until the task is cancelled, then drains the NATS connection.
     /// - Throws: ``NATSError`` for a NATS setting that cannot work (the connection itself retries for ever).
@@ -68,9 +89,9 @@ public final class LicenseServer: Sendable {
 
     private func answer(_ requests: NATSSubscription, on connection: NATSConnection) async {
         for await request in requests {
-            guard let replyTo = request.replyTo else { continue }
+            guard let replyTo = request.replyTo, let envelope = self.envelopeToSend() else { continue }
             do {
-                try connection.publish(Array(self.envelope.utf8), to: replyTo)
+                try connection.publish(Array(envelope.utf8), to: replyTo)
             } catch {
                 self.configuration.logger.log(.warning, "cannot answer a request: \(error)")
             }
@@ -85,8 +106,9 @@ public final class LicenseServer: Sendable {
     }
 
     private func publish(on connection: NATSConnection, reason: String) {
+        guard let envelope = self.envelopeToSend() else { return }
         do {
-            try connection.publish(Array(self.envelope.utf8), to: self.configuration.subject)
+            try connection.publish(Array(envelope.utf8), to: self.configuration.subject)
             self.configuration.logger.log(.debug, "published", fields: [("reason", reason)])
         } catch {
             self.configuration.logger.log(.warning, "cannot publish: \(error)")

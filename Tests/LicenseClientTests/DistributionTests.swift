@@ -153,3 +153,34 @@ struct DistributionTests {
         await watcher.close()
     }
 }
+
+@Suite("A server whose license expires stops serving it", .timeLimit(.minutes(1)))
+struct ExpiringServerTests {
+    @Test("after exp (+ leeway) the server neither answers nor publishes; before, it does")
+    func expiry() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let now = Int64(Date().timeIntervalSince1970)
+        // exp - 60 s leeway puts the end 1 s from now.
+        let licenseFile = try folder.write(
+            "license.jwt",
+            try LicenseFactory.token(jti: "lic-ending", issuedAt: now - 10, expiresAt: now - 59)
+        )
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        let asker = try await NATSConnection.connect(
+            NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))])
+        )
+        #expect(
+            await eventually {
+                (try? await asker.request([], to: "license.key.get", timeout: .milliseconds(200))) != nil
+            }
+        )
+        try await Task.sleep(for: .seconds(1.5))
+        let error = await #expect(throws: NATSError.self) {
+            try await asker.request([], to: "license.key.get", timeout: .milliseconds(500))
+        }
+        #expect(error?.code == .timeout)
+        await asker.close()
+        await server.stop()
+    }
+}
