@@ -69,10 +69,7 @@ public struct LicenseServerConfiguration: Sendable {
         _ settings: Settings,
         logger: Logger
     ) throws(SettingsError) -> LicenseServerConfiguration {
-        var nats = try settings.natsConfiguration(name: "license-server")
-        nats.retryOnFailedConnect = true
-        nats.maxReconnectAttempts = nil
-        return LicenseServerConfiguration(
+        LicenseServerConfiguration(
             licenseFile: try settings.required(SettingsName.licenseFile),
             verifier: LicenseVerifier(
                 trustedKeys: try settings.vendorKeys(),
@@ -80,7 +77,7 @@ public struct LicenseServerConfiguration: Sendable {
                 audience: settings.value(SettingsName.audience)
             ),
             distributionKeys: try settings.distributionKeyRing(),
-            nats: nats,
+            nats: try settings.natsConfiguration(name: "license-server"),
             subject: try settings.subject(),
             publishInterval: .seconds(try settings.seconds(SettingsName.publishInterval, default: 300)),
             logger: logger

@@ -88,13 +88,10 @@ public struct LicenseClientConfiguration: Sendable {
         home: String?,
         logger: Logger = .disabled
     ) throws(SettingsError) -> LicenseClientConfiguration {
-        var nats = try settings.natsConfiguration(name: "license-client")
-        nats.retryOnFailedConnect = true
-        nats.maxReconnectAttempts = nil
-        return LicenseClientConfiguration(
+        LicenseClientConfiguration(
             trustedKeys: trustedKeys,
             distributionKeys: try settings.distributionKeyRing(),
-            nats: nats,
+            nats: try settings.natsConfiguration(name: "license-client"),
             subject: try settings.subject(),
             waitTimeout: .seconds(try settings.seconds(SettingsName.waitTimeout, default: 10)),
             keyFile: KeyFileLocation.resolve(keyPath: settings.value(SettingsName.keyPath), home: home),
@@ -120,7 +117,8 @@ extension LicenseClientConfiguration {
 
 extension Settings {
     /// The NATS settings of SPEC §7: `NATS_URL` (comma-separated, `user:pass@` or `token@`
-    /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`.
+    /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`; for a long-running program that
+    /// connects in the background and reconnects for ever.
     /// - Parameter name: The connection name shown by the server.
     /// - Returns: The NATS configuration.
     /// - Throws: ``SettingsError`` naming `NATS_URL` when a URL is not valid.
@@ -136,7 +134,9 @@ extension Settings {
             user: self.value("NATS_USER"),
             password: self.value("NATS_PASSWORD"),
             token: self.value("NATS_TOKEN"),
-            name: name
+            name: name,
+            maxReconnectAttempts: nil,
+            retryOnFailedConnect: true
         )
     }
 

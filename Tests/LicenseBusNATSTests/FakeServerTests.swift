@@ -31,6 +31,8 @@ struct FakeServerTests {
             _ = try? connection.read(until: "never", timeout: 2)
         }
         let connection = try await NATSConnection.connect(try testConfiguration(server.url) { $0.name = "probe" })
+        // The fake server stores what it read on its own thread, after it sent the PONG.
+        #expect(await eventually { !captured.withLock { $0 }.isEmpty })
         let text = captured.withLock { $0 }
         let line = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("CONNECT ") })
         let json = try #require(try JSONParser.parse(Array(line.dropFirst(8).utf8)).objectValue)

@@ -72,7 +72,7 @@ struct CommandTests {
         )
         #expect(fetched.status == 0, "\(fetched.stderr)")
         try folder.write("license.jwt", "this is not a license")
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .seconds(3))  // the real server checks the file every second
         let again = try await ProcessRunner.runDetached(
             Self.client,
             ["status", "--json", "--bus"],
@@ -164,7 +164,7 @@ struct CommandTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .seconds(3))
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
