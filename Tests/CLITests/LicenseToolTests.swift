@@ -187,7 +187,7 @@ struct LicenseToolTests {
         #expect(opened.stdout.contains("lic-perpetual-enterprise"))
         #expect(!opened.stdout.contains(Sample.ring.split(separator: ":")[1]))
         let garbage = try licenseTool(["inspect", "-"], input: "not a token")
-        #expect(garbage.status == 1)
+        #expect(garbage.status == 2)
         #expect(garbage.stderr.contains("[malformed]"))
     }
 }

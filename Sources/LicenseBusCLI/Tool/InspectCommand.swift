@@ -18,7 +18,17 @@ enum InspectCommand {
         positionals: 1...1
     )
 
+    /// Exit 0 when decoded, 2 otherwise (SPEC §8: inspect judges nothing, so there is no "invalid").
     static func run(_ arguments: [String], _ environment: [String: String]) throws -> ExitStatus {
+        do {
+            return try self.inspect(arguments, environment)
+        } catch let error as LicenseError {
+            LicenseTool.terminal.report(error)
+            return .usage
+        }
+    }
+
+    private static func inspect(_ arguments: [String], _ environment: [String: String]) throws -> ExitStatus {
         guard let parsed = try LicenseTool.parse(arguments, spec) else { return .success }
         let settings = try Settings.load(flags: [:], environment: environment, configPath: parsed.value("--config"))
         let text = try VerifyCommand.readToken(parsed.positionals[0])
