@@ -19,7 +19,7 @@ let package = Package(
         ),
         .target(name: "LicenseBusCrypto", dependencies: ["CLicenseBusOpenSSL"]),
         .target(name: "LicenseBusJSON"),
-        .target(name: "LicenseBusNATS", dependencies: ["LicenseBusJSON"]),
+        .target(name: "LicenseBusNATS", dependencies: ["LicenseBusJSON", "LicenseBusCrypto"]),
         .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto", "LicenseBusJSON"]),
         .target(name: "LicenseBusLog"),
         .target(name: "LicenseClient", dependencies: ["LicenseBusCore", "LicenseBusNATS", "LicenseBusLog"]),

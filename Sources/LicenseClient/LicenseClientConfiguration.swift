@@ -117,11 +117,13 @@ extension LicenseClientConfiguration {
 
 extension Settings {
     /// The NATS settings of SPEC §7: `NATS_URL` (comma-separated, `user:pass@` or `token@`
-    /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`; for a long-running program that
-    /// connects in the background and reconnects for ever.
+    /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`, and `NATS_NKEY_SEED_FILE` (a user
+    /// seed in a file of mode 0600 or stricter); for a long-running program that connects in the
+    /// background and reconnects for ever.
     /// - Parameter name: The connection name shown by the server.
     /// - Returns: The NATS configuration.
-    /// - Throws: ``SettingsError`` naming `NATS_URL` when a URL is not valid.
+    /// - Throws: ``SettingsError`` naming `NATS_URL` when a URL is not valid, or
+    ///   `NATS_NKEY_SEED_FILE` when the file is unreadable, readable by others, or not a user seed.
     public func natsConfiguration(name: String) throws(SettingsError) -> NATSConfiguration {
         let servers: [ServerURL]
         do {
@@ -129,7 +131,7 @@ extension Settings {
         } catch {
             throw SettingsError(setting: SettingsName.natsURL, error.message)
         }
-        return NATSConfiguration(
+        var configuration = NATSConfiguration(
             servers: servers,
             user: self.value("NATS_USER"),
             password: self.value("NATS_PASSWORD"),
@@ -138,6 +140,34 @@ extension Settings {
             maxReconnectAttempts: nil,
             retryOnFailedConnect: true
         )
+        if let path = self.value("NATS_NKEY_SEED_FILE") { configuration.nkeySeed = try Self.nkeySeed(at: path) }
+        return configuration
+    }
+
+    /// Reads a user seed from a file that only its owner can read.
+    private static func nkeySeed(at path: String) throws(SettingsError) -> NKeySeed {
+        let setting = "NATS_NKEY_SEED_FILE"
+        let text: String
+        do {
+            let mode = try FileAccess.permissions(path)
+            guard mode & 0o077 == 0 else {
+                throw SettingsError(
+                    setting: setting,
+                    "\(path) is readable by group or others (mode 0\(String(mode, radix: 8))); it holds a secret",
+                    hint: "chmod 600 \(path)"
+                )
+            }
+            text = try FileAccess.readText(path, limit: 4096)
+        } catch let error as SettingsError {
+            throw error
+        } catch {
+            throw SettingsError(setting: setting, "cannot read \(error)")
+        }
+        do {
+            return try NKeySeed(text)
+        } catch {
+            throw SettingsError(setting: setting, error.message)
+        }
     }
 
     /// `LICENSE_SUBJECT` (default `license.key`), checked to be a plain subject.

@@ -1,5 +1,8 @@
 import Foundation
+import LicenseBusCore
+import LicenseBusNATS
 import LicenseBusTestSupport
+import LicenseClient
 import Testing
 
 @Suite("license-server and license-client commands (SPEC §8)", .timeLimit(.minutes(1)))
@@ -173,5 +176,39 @@ struct CommandTests {
         )
         #expect(lines.last?.contains("enterprise jti=lic-w") == true, "\(lines)")
         await server.stop()
+    }
+}
+
+@Suite("NATS settings", .timeLimit(.minutes(1)))
+struct NATSSettingsTests {
+    @Test(
+        "NATS_NKEY_SEED_FILE: a 0600 user seed is used; one readable by others, or not a seed, is refused naming the setting"
+    )
+    func nkeySeedFile() throws {
+        let folder = try TemporaryDirectory()
+        let made = try ProcessRunner.run(
+            "python3",
+            [
+                "-c",
+                "import nkeys, os; s = nkeys.encode_seed(os.urandom(32), nkeys.PREFIX_BYTE_USER); print(s.decode())",
+            ]
+        )
+        let seed = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let good = try folder.write("user.nk", seed + "\n", mode: 0o600)
+        let configuration = try Settings(environment: ["NATS_NKEY_SEED_FILE": good]).natsConfiguration(name: "t")
+        #expect(configuration.nkeySeed?.publicKey.hasPrefix("U") == true)
+        #expect(!configuration.description.contains(seed))
+        let loose = try folder.write("loose.nk", seed + "\n", mode: 0o644)
+        let looseError = #expect(throws: SettingsError.self) {
+            try Settings(environment: ["NATS_NKEY_SEED_FILE": loose]).natsConfiguration(name: "t")
+        }
+        #expect(looseError?.setting == "NATS_NKEY_SEED_FILE")
+        #expect(looseError?.message.contains("readable by group or others") == true)
+        let notSeed = try folder.write("bad.nk", "hello\n", mode: 0o600)
+        let badError = #expect(throws: SettingsError.self) {
+            try Settings(environment: ["NATS_NKEY_SEED_FILE": notSeed]).natsConfiguration(name: "t")
+        }
+        #expect(badError?.setting == "NATS_NKEY_SEED_FILE")
+        #expect(badError?.message.contains(seed) == false)
     }
 }

@@ -40,9 +40,9 @@ ensure_nats_server() {
 # (cryptography and joserfc for JOSE, nats-py for NATS).
 ensure_python_test_packages() {
     command -v python3 >/dev/null || apt_install python3 python3-pip
-    if ! python3 -c 'import cryptography, joserfc, nats' 2>/dev/null; then
+    if ! python3 -c 'import cryptography, joserfc, nats, nkeys' 2>/dev/null; then
         local user=()
         [ "$(id -u)" = 0 ] || user=(--user)
-        python3 -m pip install -q "${user[@]}" cryptography joserfc nats-py
+        python3 -m pip install -q "${user[@]}" cryptography joserfc nats-py nkeys
     fi
 }

@@ -10,6 +10,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var password: String?
     /// Token for token auth.
     public var token: String?
+    /// A user NKey seed: CONNECT carries its public key and its signature of the server's nonce.
+    public var nkeySeed: NKeySeed?
     /// The connection's name, shown in the server's monitoring.
     public var name: String
     /// Keep the pool in the order given instead of shuffling it.
@@ -106,7 +108,9 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
 
     /// The servers and the kind of auth, never the secrets.
     public var description: String {
-        let auth = self.token != nil ? "token" : (self.user != nil ? "user \(self.user ?? "")" : "none")
+        let auth =
+            self.nkeySeed.map { "nkey \($0.publicKey)" }
+            ?? (self.token != nil ? "token" : (self.user != nil ? "user \(self.user ?? "")" : "none"))
         return "NATSConfiguration(servers: \(self.servers), auth: \(auth), name: \(self.name))"
     }
 }

@@ -40,7 +40,7 @@ extension NATSConnection {
             throw NATSError(.connectionFailed, "\(server) requires TLS, which this client does not speak yet")
         }
         var handshake: [UInt8] = []
-        ClientCommand.connect(self.connectJSON(info: info, server: server), into: &handshake)
+        ClientCommand.connect(try self.connectJSON(info: info, server: server), into: &handshake)
         ClientCommand.ping(into: &handshake)
         try self.writeAll(handshake, to: socket, until: deadline)
         var pending = operations
@@ -64,14 +64,20 @@ extension NATSConnection {
 
     /// The CONNECT body: verbose and pedantic off (the server defaults them on), protocol 1,
     /// headers and no-responders as the server supports, credentials from the URL or settings.
-    private func connectJSON(info: ServerInfo, server: ServerURL) -> String {
+    private func connectJSON(info: ServerInfo, server: ServerURL) throws(NATSError) -> String {
         var fields: [String: JSONValue] = [
             "verbose": .bool(false), "pedantic": .bool(false), "tls_required": .bool(false),
             "name": .string(self.configuration.name), "lang": .string("swift"), "version": .string(Self.clientVersion),
             "protocol": .integer(1), "headers": .bool(info.headers), "no_responders": .bool(info.headers),
         ]
         if info.proto >= 1 { fields["echo"] = .bool(self.configuration.echo) }
-        if let user = server.user ?? self.configuration.user {
+        if let seed = self.configuration.nkeySeed {
+            guard let nonce = info.nonce else {
+                throw NATSError(.authorizationViolation, "an NKey is configured but \(server) sent no nonce to sign")
+            }
+            fields["nkey"] = .string(seed.publicKey)
+            fields["sig"] = .string(try seed.sign(nonce: nonce))
+        } else if let user = server.user ?? self.configuration.user {
             fields["user"] = .string(user)
             fields["pass"] = .string(server.password ?? self.configuration.password ?? "")
         } else if let token = server.token ?? self.configuration.token {
