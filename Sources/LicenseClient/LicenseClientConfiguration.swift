@@ -117,13 +117,13 @@ extension LicenseClientConfiguration {
 
 extension Settings {
     /// The NATS settings of SPEC §7: `NATS_URL` (comma-separated, `user:pass@` or `token@`
-    /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`, and `NATS_NKEY_SEED_FILE` (a user
-    /// seed in a file of mode 0600 or stricter); for a long-running program that connects in the
-    /// background and reconnects for ever.
+    /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`, `NATS_NKEY_SEED_FILE` (a user seed) and
+    /// `NATS_CREDS` (a credentials file), both in files of mode 0600 or stricter; for a long-running
+    /// program that connects in the background and reconnects for ever.
     /// - Parameter name: The connection name shown by the server.
     /// - Returns: The NATS configuration.
     /// - Throws: ``SettingsError`` naming `NATS_URL` when a URL is not valid, or
-    ///   `NATS_NKEY_SEED_FILE` when the file is unreadable, readable by others, or not a user seed.
+    ///   `NATS_NKEY_SEED_FILE` or `NATS_CREDS` when the file is unreadable, readable by others, or not valid.
     public func natsConfiguration(name: String) throws(SettingsError) -> NATSConfiguration {
         let servers: [ServerURL]
         do {
@@ -140,13 +140,27 @@ extension Settings {
             maxReconnectAttempts: nil,
             retryOnFailedConnect: true
         )
-        if let path = self.value("NATS_NKEY_SEED_FILE") { configuration.nkeySeed = try Self.nkeySeed(at: path) }
+        if let path = self.value("NATS_NKEY_SEED_FILE") {
+            configuration.nkeySeed = try Self.parseSecretFile(path, setting: "NATS_NKEY_SEED_FILE") {
+                (text) throws(NATSError) in
+                try NKeySeed(text)
+            }
+        }
+        if let path = self.value("NATS_CREDS") {
+            configuration.credentials = try Self.parseSecretFile(path, setting: "NATS_CREDS") {
+                (text) throws(NATSError) in
+                try UserCredentials(parsing: text)
+            }
+        }
         return configuration
     }
 
-    /// Reads a user seed from a file that only its owner can read.
-    private static func nkeySeed(at path: String) throws(SettingsError) -> NKeySeed {
-        let setting = "NATS_NKEY_SEED_FILE"
+    /// Reads a secret file that only its owner can read, and parses it.
+    private static func parseSecretFile<Value>(
+        _ path: String,
+        setting: String,
+        parse: (String) throws(NATSError) -> Value
+    ) throws(SettingsError) -> Value {
         let text: String
         do {
             let mode = try FileAccess.permissions(path)
@@ -164,7 +178,7 @@ extension Settings {
             throw SettingsError(setting: setting, "cannot read \(error)")
         }
         do {
-            return try NKeySeed(text)
+            return try parse(text)
         } catch {
             throw SettingsError(setting: setting, error.message)
         }

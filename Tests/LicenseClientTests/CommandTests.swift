@@ -211,4 +211,20 @@ struct NATSSettingsTests {
         #expect(badError?.setting == "NATS_NKEY_SEED_FILE")
         #expect(badError?.message.contains(seed) == false)
     }
+
+    @Test("NATS_CREDS: a 0600 credentials file is used; one readable by others is refused naming the setting")
+    func credentialsFile() throws {
+        let folder = try TemporaryDirectory()
+        let made = try ProcessRunner.run("python3", [Fixtures.vectors + "/make-operator-mode.py", folder.path, "ok"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let creds = folder.path + "/user.creds"
+        let configuration = try Settings(environment: ["NATS_CREDS": creds]).natsConfiguration(name: "t")
+        #expect(configuration.credentials?.jwt.split(separator: ".").count == 3)
+        try FileAccess.setPermissions(creds, 0o640)
+        let error = #expect(throws: SettingsError.self) {
+            try Settings(environment: ["NATS_CREDS": creds]).natsConfiguration(name: "t")
+        }
+        #expect(error?.setting == "NATS_CREDS")
+        #expect(error?.message.contains("readable by group or others") == true)
+    }
 }

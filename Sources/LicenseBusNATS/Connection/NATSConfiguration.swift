@@ -12,6 +12,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var token: String?
     /// A user NKey seed: CONNECT carries its public key and its signature of the server's nonce.
     public var nkeySeed: NKeySeed?
+    /// A credentials file's user JWT and seed: CONNECT carries the JWT and the signed nonce.
+    public var credentials: UserCredentials?
     /// The connection's name, shown in the server's monitoring.
     public var name: String
     /// Keep the pool in the order given instead of shuffling it.
@@ -109,7 +111,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     /// The servers and the kind of auth, never the secrets.
     public var description: String {
         let auth =
-            self.nkeySeed.map { "nkey \($0.publicKey)" }
+            self.credentials.map { "creds \($0.seed.publicKey)" } ?? self.nkeySeed.map { "nkey \($0.publicKey)" }
             ?? (self.token != nil ? "token" : (self.user != nil ? "user \(self.user ?? "")" : "none"))
         return "NATSConfiguration(servers: \(self.servers), auth: \(auth), name: \(self.name))"
     }

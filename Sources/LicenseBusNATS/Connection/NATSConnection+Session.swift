@@ -71,7 +71,16 @@ extension NATSConnection {
             "protocol": .integer(1), "headers": .bool(info.headers), "no_responders": .bool(info.headers),
         ]
         if info.proto >= 1 { fields["echo"] = .bool(self.configuration.echo) }
-        if let seed = self.configuration.nkeySeed {
+        if let credentials = self.configuration.credentials {
+            guard let nonce = info.nonce else {
+                throw NATSError(
+                    .authorizationViolation,
+                    "credentials are configured but \(server) sent no nonce to sign"
+                )
+            }
+            fields["jwt"] = .string(credentials.jwt)
+            fields["sig"] = .string(try credentials.seed.sign(nonce: nonce))
+        } else if let seed = self.configuration.nkeySeed {
             guard let nonce = info.nonce else {
                 throw NATSError(.authorizationViolation, "an NKey is configured but \(server) sent no nonce to sign")
             }
