@@ -13,6 +13,7 @@ struct ClientState {
     var rejected: [LicenseError.Code: Int] = [:]
     var connection: NATSConnection?
     var tasks: [Task<Void, Never>] = []
+    var isStarted = false
     var isStopped = false
     /// Inspection only: no file is written or tightened.
     var isReadOnly = false

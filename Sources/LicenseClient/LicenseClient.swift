@@ -38,8 +38,14 @@ public final class LicenseClient: Sendable {
 
     /// Starts: a valid key file grants at once, before any network I/O; then the bus is joined
     /// in the background (subscribe, and request `<subject>.get`). With no valid license it waits
-    /// up to `waitTimeout` for one, then returns as community and keeps listening.
+    /// up to `waitTimeout` for one, then returns as community and keeps listening. A second call
+    /// does nothing.
     public func start() async {
+        let alreadyStarted = self.state.withLock { state -> Bool in
+            defer { state.isStarted = true }
+            return state.isStarted
+        }
+        guard !alreadyStarted else { return }
         let now = self.configuration.currentSeconds()
         self.loadKeyFile(now: now)
         self.rememberTime(now)

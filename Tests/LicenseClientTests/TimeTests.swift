@@ -109,3 +109,23 @@ struct TimeTests {
         #expect(granted == 10_000)
     }
 }
+
+@Suite("Client lifecycle", .timeLimit(.minutes(1)))
+struct LifecycleTests {
+    @Test("start twice joins the bus once; stop releases a start that is still waiting")
+    func startTwiceAndStop() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let client = try makeClient(broker: broker, folder: folder, waitTimeout: .seconds(30))
+        let first = Task { await client.start() }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = ContinuousClock.now
+        await client.start()
+        #expect(ContinuousClock.now - second < .milliseconds(100))
+        let stopping = ContinuousClock.now
+        await client.stop()
+        await first.value
+        #expect(ContinuousClock.now - stopping < .seconds(2))
+        #expect(client.status.state == .community(reason: nil))
+    }
+}
