@@ -161,10 +161,10 @@ struct ExpiringServerTests {
         let broker = try Broker()
         let folder = try TemporaryDirectory()
         let now = Int64(Date().timeIntervalSince1970)
-        // exp - 60 s leeway puts the end 1 s from now.
+        // exp - 60 s leeway puts the end 5 s from now.
         let licenseFile = try folder.write(
             "license.jwt",
-            try LicenseFactory.token(jti: "lic-ending", issuedAt: now - 10, expiresAt: now - 59)
+            try LicenseFactory.token(jti: "lic-ending", issuedAt: now - 10, expiresAt: now - 55)
         )
         let server = try RunningServer(broker: broker, licenseFile: licenseFile)
         let asker = try await NATSConnection.connect(
@@ -175,7 +175,7 @@ struct ExpiringServerTests {
                 (try? await asker.request([], to: "license.key.get", timeout: .milliseconds(200))) != nil
             }
         )
-        try await Task.sleep(for: .seconds(1.5))
+        try await Task.sleep(for: .seconds(6))
         let error = await #expect(throws: NATSError.self) {
             try await asker.request([], to: "license.key.get", timeout: .milliseconds(500))
         }

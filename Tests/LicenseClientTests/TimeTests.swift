@@ -42,10 +42,10 @@ struct TimeTests {
         let folder = try TemporaryDirectory()
         let now = Int64(Date().timeIntervalSince1970)
         let client = try makeClient(broker: nil, folder: folder, waitTimeout: .milliseconds(10))
-        // exp - 60 s leeway puts the flip 1 s from now.
+        // exp - 60 s leeway puts the flip 3 s from now.
         try LicenseKeyFile(location: client.configuration.keyFile).write(
             try LicenseFactory.envelope(
-                try LicenseFactory.token(jti: "lic-soon", issuedAt: now - 10, expiresAt: now - 59)
+                try LicenseFactory.token(jti: "lic-soon", issuedAt: now - 10, expiresAt: now - 57)
             )
         )
         await client.start()
