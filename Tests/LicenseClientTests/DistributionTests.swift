@@ -184,3 +184,54 @@ struct ExpiringServerTests {
         await server.stop()
     }
 }
+
+@Suite("license-server publishing", .timeLimit(.minutes(1)))
+struct PublishingTests {
+    @Test("publishes at start and every LICENSE_PUBLISH_INTERVAL")
+    func periodic() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let listener = try await NATSConnection.connect(
+            NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))])
+        )
+        let published = try listener.subscribe(to: "license.key")
+        try await listener.flush()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-p"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile, publishInterval: .seconds(1))
+        #expect(await eventually(timeout: .seconds(5)) { published.pendingCount >= 3 })
+        await server.stop()
+        await listener.close()
+    }
+
+    @Test("a symlink swap of the license file (as Kubernetes does) is noticed and published within 5 s")
+    func symlinkSwap() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder.path + "/v1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder.path + "/v2", withIntermediateDirectories: true)
+        let now = Int64(Date().timeIntervalSince1970)
+        try LicenseFactory.token(jti: "lic-v1", issuedAt: now - 10).write(
+            toFile: folder.path + "/v1/license.jwt",
+            atomically: true,
+            encoding: .utf8
+        )
+        try LicenseFactory.token(jti: "lic-v2", issuedAt: now).write(
+            toFile: folder.path + "/v2/license.jwt",
+            atomically: true,
+            encoding: .utf8
+        )
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/current", withDestinationPath: "v1")
+        let server = try RunningServer(broker: broker, licenseFile: folder.path + "/current/license.jwt")
+        let client = try makeClient(broker: broker, folder: folder)
+        await client.start()
+        #expect(client.status.license?.claims.licenseID == "lic-v1")
+        // Swap the directory link atomically: a new link renamed over the old one.
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/next", withDestinationPath: "v2")
+        #expect(rename(folder.path + "/next", folder.path + "/current") == 0)
+        let swapped = ContinuousClock.now
+        #expect(await eventually(timeout: .seconds(5)) { client.status.license?.claims.licenseID == "lic-v2" })
+        #expect(ContinuousClock.now - swapped < .seconds(5))
+        await client.stop()
+        await server.stop()
+    }
+}
