@@ -3,7 +3,7 @@ internal import LicenseBusJSON
 
 /// How a license is shown: the state of SPEC §5 and the fields of SPEC §8, for people and as JSON.
 struct LicenseReport {
-    /// The state name: `enterprise` (or the edition granted), `grace`, or `community`.
+    /// The state name: `enterprise`, `grace`, or `community`.
     let state: String
     /// The reason code when the state is community because of the license's time, else nil.
     let reason: LicenseError.Code?
@@ -15,13 +15,9 @@ struct LicenseReport {
     init(_ claims: LicenseClaims, now: Int64) {
         self.claims = claims
         self.now = now
-        let standing = claims.standing(atSeconds: now)
-        switch standing {
-        case .active: self.state = claims.grantsEdition ? "enterprise" : "community"
-        case .grace: self.state = claims.grantsEdition ? "grace" : "community"
-        case .expired, .notYetValid: self.state = "community"
-        }
-        self.reason = standing.reason
+        let state = claims.state(atSeconds: now)
+        self.state = state.name
+        self.reason = state.reason
         var fields = claims.all
         for (name, empty) in [
             ("customer", JSONValue.null), ("exp", .null), ("features", .array([])), ("limits", .object([:])),
@@ -31,9 +27,6 @@ struct LicenseReport {
         }
         self.licenseJSON = .object(fields)
     }
-
-    /// Whether the state grants (enterprise or grace).
-    var grants: Bool { self.state != "community" }
 
     /// Lines for people: one field per line, aligned.
     var humanLines: [String] {

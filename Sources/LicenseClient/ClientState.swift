@@ -31,21 +31,14 @@ struct ClientState {
         guard let license = self.license else {
             return LicenseStatus(state: .community(reason: self.reason), license: nil, source: .none)
         }
-        let state: LicenseState
-        switch license.claims.standing(atSeconds: now) {
-        case .active: state = license.claims.grantsEdition ? .enterprise : .community(reason: nil)
-        case .grace(let endsAt): state = license.claims.grantsEdition ? .grace(endsAt: endsAt) : .community(reason: nil)
-        case .expired: state = .community(reason: .expired)
-        case .notYetValid: state = .community(reason: .notYetValid)
-        }
-        return LicenseStatus(state: state, license: license, source: self.source)
+        return LicenseStatus(state: license.claims.state(atSeconds: now), license: license, source: self.source)
     }
 
     /// The fast path of `allows`: no status value is built.
     func allows(_ feature: String, at now: Int64) -> Bool {
-        guard let claims = self.license?.claims, claims.grantsEdition,
+        guard let claims = self.license?.claims,
             !LicenseIntake.isRolledBack(now: now, latestSeen: self.latestSeen),
-            claims.standing(atSeconds: now).grants
+            claims.state(atSeconds: now).grants
         else { return false }
         return claims.features.contains(feature)
     }

@@ -65,6 +65,21 @@ public final class LicenseClient: Sendable {
         if !readOnly { self.rememberTime(now) }
     }
 
+    /// Judges an envelope exactly as an incoming one would be (against the license held and the
+    /// clock memory), changing nothing: for inspection (`license-client status --bus`).
+    /// - Parameter envelope: The envelope text.
+    /// - Returns: Whether it would be accepted (fresher) or is a repeat.
+    /// - Throws: ``LicenseError`` with the code it would be rejected with.
+    public func judge(_ envelope: String) throws(LicenseError) -> LicenseIntake.Outcome {
+        let (held, latestSeen) = self.state.withLock { ($0.license, $0.latestSeen) }
+        return try self.intake.judge(
+            envelope,
+            now: self.configuration.currentDate(),
+            held: held,
+            latestSeen: latestSeen
+        )
+    }
+
     /// Stops listening to the bus; the state stays readable and keeps following the clock.
     public func stop() async {
         let (connection, tasks, continuations) = self.state.withLock { state in

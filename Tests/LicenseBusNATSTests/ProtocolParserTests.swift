@@ -166,7 +166,6 @@ struct ProtocolParserTests {
             case .failure: outcomes.failed += 1
             }
         }
-        #expect(outcomes.parsed + outcomes.failed == 1_000_000)
         #expect(outcomes.parsed > 0 && outcomes.failed > 0)
     }
 }

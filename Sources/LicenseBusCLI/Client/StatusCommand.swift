@@ -1,4 +1,3 @@
-internal import FoundationEssentials
 internal import LicenseBusCore
 internal import LicenseBusJSON
 internal import LicenseBusLog
@@ -30,7 +29,7 @@ enum StatusCommand {
         var json = LicenseClientTool.statusJSON(status, client: client)
         var lines = LicenseClientTool.statusLines(status, client: client)
         if parsed.has("--bus") {
-            let (busJSON, busLine) = await self.compareWithBus(client, held: status.license)
+            let (busJSON, busLine) = await self.compareWithBus(client)
             json["bus"] = busJSON
             lines.append(busLine)
         }
@@ -43,19 +42,11 @@ enum StatusCommand {
     }
 
     /// Asks the bus once and judges its envelope against the license held, changing nothing.
-    private static func compareWithBus(_ client: LicenseClient, held: VerifiedLicense?) async -> (JSONValue, String) {
+    private static func compareWithBus(_ client: LicenseClient) async -> (JSONValue, String) {
         let configuration = client.configuration
         var nats = configuration.nats
         nats.retryOnFailedConnect = false
         nats.maxReconnectAttempts = 0
-        let intake = LicenseIntake(
-            ring: configuration.distributionKeys,
-            verifier: LicenseVerifier(
-                trustedKeys: configuration.trustedKeys,
-                issuer: configuration.issuer,
-                audience: configuration.audience
-            )
-        )
         let reply: NATSMessage
         do {
             let connection = try await NATSConnection.connect(nats)
@@ -78,7 +69,7 @@ enum StatusCommand {
             )
         }
         do {
-            switch try intake.judge(reply.string, now: configuration.now?() ?? Date(), held: held, latestSeen: nil) {
+            switch try client.judge(reply.string) {
             case .repeated:
                 return (.object(["outcome": .string("same")]), "  bus:        the same license as the key file")
             case .accepted(let license):
