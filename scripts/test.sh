@@ -10,6 +10,7 @@ source scripts/lib/prerequisites.sh
 ensure_build_tools
 ensure_python_test_packages
 ensure_nats_server
+ensure_tls_first_nats_server
 
 swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests -Xswiftc -warnings-as-errors

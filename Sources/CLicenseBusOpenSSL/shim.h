@@ -14,6 +14,9 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 /// BIO_get_mem_data is a macro; Swift cannot call it directly.
 static inline long LicenseBusOpenSSL_BIO_get_mem_data(BIO *bio, char **data) {
@@ -38,6 +41,21 @@ static inline int LicenseBusOpenSSL_EVP_PKEY_PUBLIC_KEY(void) {
 /// Decoder selection for a key pair (EVP_PKEY_KEYPAIR is a composite macro).
 static inline int LicenseBusOpenSSL_EVP_PKEY_KEYPAIR(void) {
     return EVP_PKEY_KEYPAIR;
+}
+
+/// Sets the lowest TLS version a context accepts (SSL_CTX_set_min_proto_version is a macro).
+static inline int LicenseBusOpenSSL_SSL_CTX_set_min_proto_version_TLS1_2(SSL_CTX *context) {
+    return (int)SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+}
+
+/// Lets SSL_write return after each record and accept a moved buffer (SSL_CTX_set_mode is a macro).
+static inline void LicenseBusOpenSSL_SSL_CTX_set_partial_write_modes(SSL_CTX *context) {
+    SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+}
+
+/// Sets the SNI name of a connection (SSL_set_tlsext_host_name is a macro).
+static inline int LicenseBusOpenSSL_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
 }
 
 #endif

@@ -167,6 +167,12 @@ public final class LicenseServer: Sendable {
                 self.publish(on: connection, reason: "connected")
             case .disconnected(let error):
                 self.configuration.logger.log(.warning, "NATS disconnected: \(error.message)")
+            case .connectFailed(let server, let error):
+                self.configuration.logger.log(
+                    .warning,
+                    "cannot connect to NATS: \(error)",
+                    fields: [("server", server)]
+                )
             case .error(let error): self.configuration.logger.log(.warning, "NATS: \(error.message)")
             default: break
             }

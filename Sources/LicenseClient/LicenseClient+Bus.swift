@@ -70,6 +70,12 @@ extension LicenseClient {
                 await self.askForLicense(on: connection, until: .now.advanced(by: .seconds(2)))
             case .disconnected(let error):
                 self.configuration.logger.log(.info, "NATS disconnected: \(error.message); the license state is kept")
+            case .connectFailed(let server, let error):
+                self.configuration.logger.log(
+                    .warning,
+                    "cannot connect to NATS: \(error)",
+                    fields: [("server", server)]
+                )
             default: break
             }
         }

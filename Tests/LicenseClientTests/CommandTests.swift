@@ -12,19 +12,18 @@ struct CommandTests {
 
     private func serverEnvironment(_ broker: Broker?, licenseFile: String) throws -> [String: String] {
         [
-            "NATS_URL": broker?.url(user: "license-server") ?? "nats://127.0.0.1:1",
+            "NATS_URL": "nats://127.0.0.1:1",
             "LICENSE_FILE": licenseFile, "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
             "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_AUDIENCE": "ai-agent-os",
-        ]
+        ].merging(broker?.environment(.licenseServer) ?? [:]) { $1 }
     }
 
     private func clientEnvironment(_ broker: Broker, keyPath: String) -> [String: String] {
         [
-            "NATS_URL": broker.url(user: "instance"),
             "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
             "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_KEY_PATH": keyPath,
             "LICENSE_AUDIENCE": "ai-agent-os", "LICENSE_WAIT_TIMEOUT": "2",
-        ]
+        ].merging(broker.environment(.instance)) { $1 }
     }
 
     @Test("license-server exits 2 naming a missing or bad setting, or an invalid license at start")
@@ -93,7 +92,7 @@ struct CommandTests {
         let ringKey = String(try Fixtures.text("license-samples/distribution.ring").split(separator: ":")[1])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!log.contains(ringKey))
-        #expect(!log.contains(Broker.serverPassword))
+        #expect(!log.contains(Broker.seed(.licenseServer).seed))
     }
 
     @Test(
@@ -226,5 +225,42 @@ struct NATSSettingsTests {
         }
         #expect(error?.setting == "NATS_CREDS")
         #expect(error?.message.contains("readable by group or others") == true)
+    }
+
+    @Test(
+        "NATS_CA, NATS_CERT + NATS_KEY, NATS_TLS_FIRST: used when good; a missing file, a loose key, half a pair or a bad flag is refused naming the setting"
+    )
+    func tlsSettings() throws {
+        let files = TestCertificates.shared
+        let configuration = try Settings(environment: [
+            "NATS_CA": files.path("ca.pem"), "NATS_CERT": files.path("client.pem"),
+            "NATS_KEY": files.path("client.key"),
+            "NATS_TLS_FIRST": "true",
+        ]).natsConfiguration(name: "t")
+        #expect(configuration.tlsCAFile == files.path("ca.pem"))
+        #expect(configuration.tlsCertificateFile == files.path("client.pem"))
+        #expect(configuration.tlsKeyFile == files.path("client.key"))
+        #expect(configuration.tlsFirst)
+        #expect(try Settings(environment: [:]).natsConfiguration(name: "t").tlsFirst == false)
+
+        let folder = try TemporaryDirectory()
+        let looseKey = try folder.write(
+            "loose.key",
+            try String(contentsOfFile: files.path("client.key"), encoding: .utf8)
+        )
+        let cases: [([String: String], String, String)] = [
+            (["NATS_CA": folder.path + "/missing.pem"], "NATS_CA", "cannot read"),
+            (["NATS_CERT": files.path("client.pem"), "NATS_KEY": looseKey], "NATS_KEY", "readable by group or others"),
+            (["NATS_CERT": files.path("client.pem")], "NATS_KEY", "needs both"),
+            (["NATS_KEY": files.path("client.key")], "NATS_CERT", "needs both"),
+            (["NATS_TLS_FIRST": "yes"], "NATS_TLS_FIRST", "not true or false"),
+        ]
+        for (environment, setting, words) in cases {
+            let error = #expect(throws: SettingsError.self) {
+                try Settings(environment: environment).natsConfiguration(name: "t")
+            }
+            #expect(error?.setting == setting, "\(environment)")
+            #expect(error?.message.contains(words) == true, "\(String(describing: error))")
+        }
     }
 }

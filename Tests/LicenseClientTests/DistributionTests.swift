@@ -98,10 +98,9 @@ struct DistributionTests {
         let folder = try TemporaryDirectory()
         let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-r"))
         let environment = [
-            "NATS_URL": broker.url(user: "license-server"), "LICENSE_FILE": licenseFile,
-            "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
+            "LICENSE_FILE": licenseFile, "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
             "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_AUDIENCE": "ai-agent-os",
-        ]
+        ].merging(broker.environment(.licenseServer)) { $1 }
         let replicas = try (0..<2).map { _ -> Process in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ProcessRunner.product("license-server"))
@@ -127,10 +126,10 @@ struct DistributionTests {
     func brokerPermissions() async throws {
         let broker = try Broker()
         let watcher = try await NATSConnection.connect(
-            NATSConfiguration(servers: [try ServerURL(broker.url(user: "license-server"))])
+            try broker.natsConfiguration(.licenseServer)
         )
         let instance = try await NATSConnection.connect(
-            NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))])
+            try broker.natsConfiguration(.instance)
         )
         let heard = try instance.subscribe(to: "license.key")
         let errors = Task { () -> Bool in
@@ -168,7 +167,7 @@ struct ExpiringServerTests {
         )
         let server = try RunningServer(broker: broker, licenseFile: licenseFile)
         let asker = try await NATSConnection.connect(
-            NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))])
+            try broker.natsConfiguration(.instance)
         )
         #expect(
             await eventually {
@@ -192,7 +191,7 @@ struct PublishingTests {
         let broker = try Broker()
         let folder = try TemporaryDirectory()
         let listener = try await NATSConnection.connect(
-            NATSConfiguration(servers: [try ServerURL(broker.url(user: "instance"))])
+            try broker.natsConfiguration(.instance)
         )
         let published = try listener.subscribe(to: "license.key")
         try await listener.flush()

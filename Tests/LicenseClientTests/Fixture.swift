@@ -9,24 +9,72 @@ import LicenseBusTestSupport
 import LicenseClient
 import Synchronization
 
-/// The broker of config/nats-server.conf, with known passwords.
+/// The broker of config/nats-server.conf: TLS with the test CA, one NKey user for the license
+/// server and one for instances (seeds in 0600 files).
 struct Broker {
-    static let serverPassword = "srv-pw-\(UInt32.random(in: 0...UInt32.max))"
-    static let instancePassword = "inst-pw-\(UInt32.random(in: 0...UInt32.max))"
+    /// The two users of the shipped configuration.
+    enum User: String {
+        case licenseServer = "license-server"
+        case instance
+    }
+
+    /// A seed file and public key per user, made once per test process.
+    static let users: [User: (seedFile: String, seed: String, publicKey: String)] = {
+        do {
+            let folder = try TemporaryDirectory()
+            var users: [User: (seedFile: String, seed: String, publicKey: String)] = [:]
+            for user in [User.licenseServer, .instance] {
+                let (text, seed) = try NKeySeed.generateUser()
+                let file = try folder.write(user.rawValue + ".nk", text + "\n", mode: 0o600)
+                users[user] = (file, text, seed.publicKey)
+            }
+            keptFolders.withLock { $0.append(folder) }
+            return users
+        } catch {
+            fatalError("cannot make the test NKeys: \(error)")
+        }
+    }()
+    private static let keptFolders = Mutex<[TemporaryDirectory]>([])
+
     let process: NATSServerProcess
 
     init() throws {
+        let certificates = TestCertificates.shared
         self.process = try NATSServerProcess(
             configuration: try Fixtures.text("config/nats-server.conf"),
             environment: [
-                "LICENSE_SERVER_NATS_PASSWORD": Self.serverPassword, "INSTANCE_NATS_PASSWORD": Self.instancePassword,
+                "LICENSE_BUS_TLS_CERT": certificates.path("server.pem"),
+                "LICENSE_BUS_TLS_KEY": certificates.path("server.key"),
+                "LICENSE_SERVER_NKEY": Self.seed(.licenseServer).publicKey,
+                "INSTANCE_NKEY": Self.seed(.instance).publicKey,
             ]
         )
     }
 
-    func url(user: String) -> String {
-        let password = user == "license-server" ? Self.serverPassword : Self.instancePassword
-        return "nats://\(user):\(password)@127.0.0.1:\(self.process.port)"
+    static func seed(_ user: User) -> (seedFile: String, seed: String, publicKey: String) {
+        guard let entry = Self.users[user] else { fatalError("no NKey for \(user)") }
+        return entry
+    }
+
+    /// `tls://localhost:<port>`.
+    var url: String { "tls://localhost:\(self.process.port)" }
+
+    /// The settings of a program connecting as `user`: URL, CA and seed file.
+    func environment(_ user: User) -> [String: String] {
+        [
+            "NATS_URL": self.url, "NATS_CA": TestCertificates.shared.path("ca.pem"),
+            "NATS_NKEY_SEED_FILE": Self.seed(user).seedFile,
+        ]
+    }
+
+    /// A NATS configuration connecting as `user` (reconnecting fast and for ever).
+    func natsConfiguration(_ user: User) throws -> NATSConfiguration {
+        let settings = Settings(environment: self.environment(user))
+        var configuration = try settings.natsConfiguration(name: "test-" + user.rawValue)
+        configuration.reconnectWait = .milliseconds(100)
+        configuration.reconnectJitterTLS = .milliseconds(20)
+        configuration.retryOnFailedConnect = false
+        return configuration
     }
 }
 
@@ -66,16 +114,13 @@ final class RunningServer: Sendable {
     let task: Task<Void, Never>
 
     init(broker: Broker, licenseFile: String, publishInterval: Duration = .seconds(300)) throws {
+        var nats = try broker.natsConfiguration(.licenseServer)
+        nats.retryOnFailedConnect = true
         let configuration = LicenseServerConfiguration(
             licenseFile: licenseFile,
             verifier: SampleKeys.verifier,
             distributionKeys: SampleKeys.ring,
-            nats: NATSConfiguration(
-                servers: [try ServerURL(broker.url(user: "license-server"))],
-                reconnectWait: .milliseconds(100),
-                maxReconnectAttempts: nil,
-                retryOnFailedConnect: true
-            ),
+            nats: nats,
             publishInterval: publishInterval,
             fileCheckInterval: .milliseconds(100)
         )
@@ -99,15 +144,17 @@ func makeClient(
     log: MemoryLogSink = MemoryLogSink(),
     deadPort: Int? = nil
 ) throws -> LicenseClient {
-    let url = broker.map { $0.url(user: "instance") } ?? "nats://127.0.0.1:\(deadPort ?? 1)"
+    let nats =
+        try broker?.natsConfiguration(.instance)
+        ?? NATSConfiguration(
+            servers: [try ServerURL("nats://127.0.0.1:\(deadPort ?? 1)")],
+            reconnectWait: .milliseconds(100),
+            maxReconnectAttempts: nil
+        )
     var configuration = LicenseClientConfiguration(
         trustedKeys: SampleKeys.trusted,
         distributionKeys: SampleKeys.ring,
-        nats: NATSConfiguration(
-            servers: [try ServerURL(url)],
-            reconnectWait: .milliseconds(100),
-            maxReconnectAttempts: nil
-        ),
+        nats: nats,
         waitTimeout: waitTimeout,
         keyFile: KeyFileLocation(path: folder.path + "/keys/license.key", rule: .setting),
         audience: "ai-agent-os",

@@ -54,7 +54,7 @@ struct HostileEnvelopeTests {
             ("garbage \u{0}\u{1} not an envelope", .malformed),
         ]
         let publisher = try await NATSConnection.connect(
-            NATSConfiguration(servers: [try ServerURL(broker.url(user: "license-server"))])
+            try broker.natsConfiguration(.licenseServer)
         )
         for (envelope, _) in hostile { try publisher.publish(Array(envelope.utf8), to: "license.key") }
         try await publisher.flush()

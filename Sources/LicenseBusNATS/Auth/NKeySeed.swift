@@ -39,6 +39,23 @@ public struct NKeySeed: Sendable, CustomStringConvertible {
         self.publicKey = NKeyEncoding.encode(prefix: [NKeyEncoding.userPrefix], payload: self.key.publicKeyBytes)
     }
 
+    /// Makes a new user NKey from the system's random generator.
+    /// - Returns: The seed's text (`SU...`: a secret, for a file of mode 0600; its bytes are
+    ///   wiped here, the string is the caller's to drop) and the seed itself.
+    /// - Throws: ``NATSError`` `invalidConfiguration` if no random bytes can be had.
+    public static func generateUser() throws(NATSError) -> (text: String, seed: NKeySeed) {
+        var payload: [UInt8]
+        do {
+            payload = try SecureRandom.bytes(count: 32)
+        } catch {
+            throw NATSError(.invalidConfiguration, "no random bytes for a new NKey: \(error)")
+        }
+        defer { SecretBytes.wipe(&payload) }
+        let prefix = [NKeyEncoding.seedPrefix | NKeyEncoding.userPrefix >> 5, (NKeyEncoding.userPrefix & 31) << 3]
+        let text = NKeyEncoding.encode(prefix: prefix, payload: payload)
+        return (text, try NKeySeed(text))
+    }
+
     /// The signature of the server's nonce, base64url without padding, for CONNECT's `sig`.
     func sign(nonce: String) throws(NATSError) -> String {
         do {

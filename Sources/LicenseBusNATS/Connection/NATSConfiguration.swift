@@ -14,6 +14,17 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var nkeySeed: NKeySeed?
     /// A credentials file's user JWT and seed: CONNECT carries the JWT and the signed nonce.
     public var credentials: UserCredentials?
+    /// Whether every connection must use TLS (also implied by a `tls://` URL, a CA file,
+    /// a client certificate or ``tlsFirst``). A server that requires TLS gets it regardless.
+    public var tlsRequired: Bool
+    /// A PEM file of CA certificates that server certificates must chain to; nil uses the system store.
+    public var tlsCAFile: String?
+    /// A PEM client certificate (and chain) for servers that verify clients (mutual TLS).
+    public var tlsCertificateFile: String?
+    /// The PEM private key of ``tlsCertificateFile``.
+    public var tlsKeyFile: String?
+    /// Start TLS right after the TCP connect, before the server's INFO (server `handshake_first`).
+    public var tlsFirst: Bool
     /// The connection's name, shown in the server's monitoring.
     public var name: String
     /// Keep the pool in the order given instead of shuffling it.
@@ -26,6 +37,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var reconnectWait: Duration
     /// Up to this much random time is added to each wait, so clients do not reconnect in step.
     public var reconnectJitter: Duration
+    /// The random extra wait when TLS is in use (handshakes cost the server more).
+    public var reconnectJitterTLS: Duration
     /// Attempts per server before it leaves the pool; nil tries for ever.
     public var maxReconnectAttempts: Int?
     /// Whether a first connect that fails keeps trying in the background instead of throwing.
@@ -51,12 +64,18 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     ///   - user: User name, or nil.
     ///   - password: Password, or nil.
     ///   - token: Token, or nil.
+    ///   - tlsRequired: Require TLS of every server.
+    ///   - tlsCAFile: CA certificates to trust instead of the system store.
+    ///   - tlsCertificateFile: Client certificate for mutual TLS.
+    ///   - tlsKeyFile: Its private key.
+    ///   - tlsFirst: TLS handshake before INFO.
     ///   - name: Connection name.
     ///   - noRandomize: Keep the pool's order.
     ///   - ignoreDiscoveredServers: Ignore `connect_urls`.
     ///   - connectTimeout: Per connect attempt (default 2 s).
     ///   - reconnectWait: Wait between passes over the pool (default 2 s).
     ///   - reconnectJitter: Random extra wait (default 100 ms).
+    ///   - reconnectJitterTLS: Random extra wait with TLS (default 1 s).
     ///   - maxReconnectAttempts: Per server (default 60; nil for ever).
     ///   - retryOnFailedConnect: Keep trying a failed first connect in the background.
     ///   - pingInterval: Keep-alive interval (default 2 min).
@@ -71,12 +90,18 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         user: String? = nil,
         password: String? = nil,
         token: String? = nil,
+        tlsRequired: Bool = false,
+        tlsCAFile: String? = nil,
+        tlsCertificateFile: String? = nil,
+        tlsKeyFile: String? = nil,
+        tlsFirst: Bool = false,
         name: String = "license-bus",
         noRandomize: Bool = false,
         ignoreDiscoveredServers: Bool = false,
         connectTimeout: Duration = .seconds(2),
         reconnectWait: Duration = .seconds(2),
         reconnectJitter: Duration = .milliseconds(100),
+        reconnectJitterTLS: Duration = .seconds(1),
         maxReconnectAttempts: Int? = 60,
         retryOnFailedConnect: Bool = false,
         pingInterval: Duration = .seconds(120),
@@ -91,12 +116,18 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         self.user = user
         self.password = password
         self.token = token
+        self.tlsRequired = tlsRequired
+        self.tlsCAFile = tlsCAFile
+        self.tlsCertificateFile = tlsCertificateFile
+        self.tlsKeyFile = tlsKeyFile
+        self.tlsFirst = tlsFirst
         self.name = name
         self.noRandomize = noRandomize
         self.ignoreDiscoveredServers = ignoreDiscoveredServers
         self.connectTimeout = connectTimeout
         self.reconnectWait = reconnectWait
         self.reconnectJitter = reconnectJitter
+        self.reconnectJitterTLS = reconnectJitterTLS
         self.maxReconnectAttempts = maxReconnectAttempts
         self.retryOnFailedConnect = retryOnFailedConnect
         self.pingInterval = pingInterval
@@ -113,6 +144,13 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         let auth =
             self.credentials.map { "creds \($0.seed.publicKey)" } ?? self.nkeySeed.map { "nkey \($0.publicKey)" }
             ?? (self.token != nil ? "token" : (self.user != nil ? "user \(self.user ?? "")" : "none"))
-        return "NATSConfiguration(servers: \(self.servers), auth: \(auth), name: \(self.name))"
+        let tls = self.wantsTLS ? (self.tlsFirst ? "first" : "required") : "if the server requires it"
+        return "NATSConfiguration(servers: \(self.servers), auth: \(auth), tls: \(tls), name: \(self.name))"
+    }
+
+    /// Whether this configuration asks for TLS with every server.
+    var wantsTLS: Bool {
+        self.tlsRequired || self.tlsFirst || self.tlsCAFile != nil || self.tlsCertificateFile != nil
+            || self.servers.contains { $0.scheme == "tls" }
     }
 }

@@ -24,9 +24,10 @@ extension NATSConnection {
             }
             if let last = server.lastAttempt {
                 let wait = self.configuration.reconnectWait - last.duration(to: .now)
-                let jitter = Duration.nanoseconds(
-                    Int64.random(in: 0...max(0, self.configuration.reconnectJitter.nanoseconds))
-                )
+                let maxJitter =
+                    self.configuration.wantsTLS
+                    ? self.configuration.reconnectJitterTLS : self.configuration.reconnectJitter
+                let jitter = Duration.nanoseconds(Int64.random(in: 0...max(0, maxJitter.nanoseconds)))
                 if wait > .zero { self.sleep(wait + jitter) }
                 if self.isClosed { break }
             }
@@ -43,10 +44,14 @@ extension NATSConnection {
                 if self.isClosed { break }
                 lastError = error
                 failuresInPass += 1
+                self.eventContinuation.yield(.connectFailed(server.url.description, error))
                 let repeatedAuthError = pool.failed(server.url, error: error)
+                let needsOperator =
+                    error.code == .authorizationViolation || error.isTLSVerificationFailure
+                    || error.code == .invalidConfiguration
                 let firstPassFailed =
                     !hasConnected && !self.configuration.retryOnFailedConnect
-                    && (failuresInPass >= pool.entries.count || error.code == .authorizationViolation)
+                    && (failuresInPass >= pool.entries.count || needsOperator)
                 if repeatedAuthError || firstPassFailed {
                     self.perform(self.state.withLock { $0.close(reason: error) })
                     break

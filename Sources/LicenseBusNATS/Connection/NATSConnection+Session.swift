@@ -9,7 +9,7 @@ import Darwin
 
 /// One connected socket with its parser, and operations read after the handshake's PONG.
 struct Session {
-    let socket: TCPSocket
+    let stream: ServerStream
     let server: ServerURL
     /// The INFO as of the end of the handshake.
     let info: ServerInfo
@@ -21,38 +21,54 @@ extension NATSConnection {
     static let clientVersion = "0.1.0"
     private static let readBufferSize = 64 * 1024
 
-    /// TCP connect, INFO, CONNECT + PING, wait for PONG (SPEC of the client protocol §1.2).
+    /// TCP connect, TLS (first, or after INFO when either side asks), INFO, CONNECT + PING,
+    /// wait for PONG (the client protocol's handshake, reference §1.2).
     func openSession(to server: ServerURL) throws(NATSError) -> Session {
         let deadline = ContinuousClock.now.advanced(by: self.configuration.connectTimeout)
-        let socket = try TCPSocket.connect(
-            host: server.host,
-            port: server.port,
-            timeout: self.configuration.connectTimeout,
-            wake: self.wake,
-            isClosed: { self.isClosed }
+        let stream = ServerStream(
+            socket: try TCPSocket.connect(
+                host: server.host,
+                port: server.port,
+                timeout: self.configuration.connectTimeout,
+                wake: self.wake,
+                isClosed: { self.isClosed }
+            )
         )
+        if self.configuration.tlsFirst {
+            do {
+                try self.startTLS(on: stream, with: server, until: deadline)
+            } catch  where error.code == .tlsFailed {
+                throw NATSError(
+                    error.code,
+                    "\(error.message); is handshake_first set in the server's tls block (nats-server 2.10.4 or newer)?"
+                )
+            }
+        }
         var parser = ProtocolParser()
-        var operations = try self.read(socket, &parser, until: deadline) { !$0.isEmpty }
+        var operations = try self.read(stream, &parser, until: deadline) { !$0.isEmpty }
         guard case .info(var info) = operations.removeFirst() else {
             throw NATSError(.protocolError, "the server did not start with INFO")
         }
-        if info.tlsRequired {
-            throw NATSError(.connectionFailed, "\(server) requires TLS, which this client does not speak yet")
+        if !stream.isSecure && (info.tlsRequired || self.configuration.wantsTLS) {
+            try self.upgrade(stream, to: server, info: info, until: deadline)
         }
         var handshake: [UInt8] = []
-        ClientCommand.connect(try self.connectJSON(info: info, server: server), into: &handshake)
+        ClientCommand.connect(
+            try self.connectJSON(info: info, server: server, secure: stream.isSecure),
+            into: &handshake
+        )
         ClientCommand.ping(into: &handshake)
-        try self.writeAll(handshake, to: socket, until: deadline)
+        try self.writeAll(handshake, to: stream, until: deadline)
         var pending = operations
         while true {
-            if pending.isEmpty { pending = try self.read(socket, &parser, until: deadline) { !$0.isEmpty } }
+            if pending.isEmpty { pending = try self.read(stream, &parser, until: deadline) { !$0.isEmpty } }
             let operation = pending.removeFirst()
             switch operation {
             case .pong:
                 self.perform(self.state.withLock { $0.didConnect(info: info, server: server) })
-                return Session(socket: socket, server: server, info: info, parser: parser, leftover: pending)
+                return Session(stream: stream, server: server, info: info, parser: parser, leftover: pending)
             case .info(let update): info = update
-            case .ping: try self.writeAll([80, 79, 78, 71, 13, 10], to: socket, until: deadline)
+            case .ping: try self.writeAll([80, 79, 78, 71, 13, 10], to: stream, until: deadline)
             case .ok, .message: break
             case .error(let text):
                 var outcome = InboundOutcome()
@@ -62,11 +78,31 @@ extension NATSConnection {
         }
     }
 
+    /// The TLS upgrade after a plaintext INFO (ADR-40 "Standard NATS TLS"), when the server
+    /// requires it or the configuration wants it.
+    private func upgrade(
+        _ stream: ServerStream,
+        to server: ServerURL,
+        info: ServerInfo,
+        until deadline: ContinuousClock.Instant
+    ) throws(NATSError) {
+        guard info.tlsRequired || info.tlsAvailable else {
+            throw NATSError(.tlsFailed, "TLS is required, but \(server) does not offer it")
+        }
+        if info.tlsVerify && self.configuration.tlsCertificateFile == nil {
+            throw NATSError(
+                .tlsFailed,
+                "\(server) requires a client certificate (mutual TLS), and none is configured (NATS_CERT, NATS_KEY)"
+            )
+        }
+        try self.startTLS(on: stream, with: server, until: deadline)
+    }
+
     /// The CONNECT body: verbose and pedantic off (the server defaults them on), protocol 1,
     /// headers and no-responders as the server supports, credentials from the URL or settings.
-    private func connectJSON(info: ServerInfo, server: ServerURL) throws(NATSError) -> String {
+    private func connectJSON(info: ServerInfo, server: ServerURL, secure: Bool) throws(NATSError) -> String {
         var fields: [String: JSONValue] = [
-            "verbose": .bool(false), "pedantic": .bool(false), "tls_required": .bool(false),
+            "verbose": .bool(false), "pedantic": .bool(false), "tls_required": .bool(secure),
             "name": .string(self.configuration.name), "lang": .string("swift"), "version": .string(Self.clientVersion),
             "protocol": .integer(1), "headers": .bool(info.headers), "no_responders": .bool(info.headers),
         ]
@@ -116,19 +152,21 @@ extension NATSConnection {
                     return state.isClosed
                 }
                 if closed {
-                    _ = inflight.withUnsafeBytes { session.socket.send($0) }
+                    session.stream.finish(sending: inflight)
                     return NATSError.closed
                 }
             }
-            if written < inflight.count {
-                switch inflight.withUnsafeBytes({
-                    session.socket.send(UnsafeRawBufferPointer(rebasing: $0[written...]))
-                }) {
-                case .done(let count): written += count
-                case .wouldBlock: break
-                case .closed(let reason): return NATSError(.connectionFailed, reason)
+            if written < inflight.count || session.stream.hasUnsentOutput {
+                let result = inflight.withUnsafeBytes {
+                    session.stream.send(UnsafeRawBufferPointer(rebasing: $0[written...]))
                 }
-                if written == inflight.count { continue }
+                switch result {
+                case .done(let count):
+                    written += count
+                    if count > 0 && written == inflight.count { continue }
+                case .wouldBlock: break
+                case .failed(let error): return error
+                }
             }
             let now = ContinuousClock.now
             if now >= nextPing {
@@ -148,19 +186,20 @@ extension NATSConnection {
                 nextPing = now.advanced(by: interval)
                 continue
             }
+            let mustWrite = written < inflight.count || session.stream.hasUnsentOutput
             var descriptors = [
                 pollfd(
-                    fd: session.socket.descriptor,
-                    events: Int16(POLLIN) | (written < inflight.count ? Int16(POLLOUT) : 0),
+                    fd: session.stream.descriptor,
+                    events: Int16(POLLIN) | (mustWrite ? Int16(POLLOUT) : 0),
                     revents: 0
                 ),
                 pollfd(fd: self.wake.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&descriptors, 2, milliseconds(now.duration(to: nextPing)))
+            let timeout = session.stream.hasBufferedInput ? 0 : milliseconds(now.duration(to: nextPing))
+            let ready = poll(&descriptors, 2, timeout)
             if ready < 0 && errno != EINTR { return NATSError(.connectionFailed, systemError()) }
             if descriptors[1].revents != 0 { self.wake.drain() }
-            let socketEvents = descriptors[0].revents
-            if socketEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+            if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || session.stream.hasBufferedInput {
                 if let error = self.receive(&session, &readBuffer, pool: &pool) { return error }
             }
         }
@@ -169,10 +208,10 @@ extension NATSConnection {
     /// Reads what is there, parses it and applies it.
     private func receive(_ session: inout Session, _ buffer: inout [UInt8], pool: inout ServerPool) -> NATSError? {
         for _ in 0..<4 {
-            let result = buffer.withUnsafeMutableBytes { session.socket.receive(into: $0) }
+            let result = buffer.withUnsafeMutableBytes { session.stream.receive(into: $0) }
             switch result {
             case .wouldBlock: return nil
-            case .closed(let reason): return NATSError(.connectionFailed, reason)
+            case .failed(let error): return error
             case .done(let count):
                 var operations: [ServerOperation] = []
                 let parsed = buffer.withUnsafeBytes { bytes in
@@ -187,7 +226,7 @@ extension NATSConnection {
                     return error
                 }
                 if let error = self.apply(operations, pool: &pool, server: session.server) { return error }
-                if count < buffer.count { return nil }
+                if count < buffer.count && !session.stream.hasBufferedInput { return nil }
             }
         }
         return nil
@@ -205,13 +244,13 @@ extension NATSConnection {
     /// Adds servers announced in `connect_urls` to the pool (unless told to ignore them).
     private func discover(_ addresses: [String], pool: inout ServerPool, server: ServerURL) {
         guard !addresses.isEmpty, !self.configuration.ignoreDiscoveredServers else { return }
-        let added = pool.addDiscovered(addresses, scheme: server.scheme)
+        let added = pool.addDiscovered(addresses, announcedBy: server)
         if !added.isEmpty { self.eventContinuation.yield(.discoveredServers(added)) }
     }
 
     /// Blocking-style read for the handshake: polls until `done(operations)` or the deadline.
     private func read(
-        _ socket: TCPSocket,
+        _ stream: ServerStream,
         _ parser: inout ProtocolParser,
         until deadline: ContinuousClock.Instant,
         done: ([ServerOperation]) -> Bool
@@ -219,10 +258,12 @@ extension NATSConnection {
         var operations: [ServerOperation] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while !done(operations) {
-            try self.waitReady(socket, events: Int16(POLLIN), until: deadline)
-            switch buffer.withUnsafeMutableBytes({ socket.receive(into: $0) }) {
+            if !stream.hasBufferedInput {
+                try self.waitReady(stream.descriptor, events: Int16(POLLIN), until: deadline)
+            }
+            switch buffer.withUnsafeMutableBytes({ stream.receive(into: $0) }) {
             case .wouldBlock: continue
-            case .closed(let reason): throw NATSError(.connectionFailed, reason)
+            case .failed(let error): throw error
             case .done(let count):
                 try buffer.withUnsafeBytes { bytes in
                     Result { () throws(NATSError) in
@@ -236,21 +277,22 @@ extension NATSConnection {
 
     private func writeAll(
         _ bytes: [UInt8],
-        to socket: TCPSocket,
+        to stream: ServerStream,
         until deadline: ContinuousClock.Instant
     ) throws(NATSError) {
         var written = 0
-        while written < bytes.count {
-            switch bytes.withUnsafeBytes({ socket.send(UnsafeRawBufferPointer(rebasing: $0[written...])) }) {
+        while written < bytes.count || stream.hasUnsentOutput {
+            switch bytes.withUnsafeBytes({ stream.send(UnsafeRawBufferPointer(rebasing: $0[written...])) }) {
             case .done(let count): written += count
-            case .wouldBlock: try self.waitReady(socket, events: Int16(POLLOUT), until: deadline)
-            case .closed(let reason): throw NATSError(.connectionFailed, reason)
+            case .wouldBlock: try self.waitReady(stream.descriptor, events: Int16(POLLOUT), until: deadline)
+            case .failed(let error): throw error
             }
         }
     }
 
-    private func waitReady(
-        _ socket: TCPSocket,
+    /// Waits until `descriptor` is ready for `events`, the deadline passes, or the connection closes.
+    func waitReady(
+        _ descriptor: Int32,
         events: Int16,
         until deadline: ContinuousClock.Instant
     ) throws(NATSError) {
@@ -259,7 +301,7 @@ extension NATSConnection {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { throw NATSError(.connectionFailed, "the handshake timed out") }
             var descriptors = [
-                pollfd(fd: socket.descriptor, events: events, revents: 0),
+                pollfd(fd: descriptor, events: events, revents: 0),
                 pollfd(fd: self.wake.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
             _ = poll(&descriptors, 2, milliseconds(remaining))

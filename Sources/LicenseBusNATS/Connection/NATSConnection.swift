@@ -1,3 +1,4 @@
+internal import LicenseBusCrypto
 import Synchronization
 
 /// A connection to a NATS server (or cluster), with reconnect, resubscribe and request/reply.
@@ -19,6 +20,8 @@ public final class NATSConnection: Sendable {
     private let nextWaiterID = Atomic<UInt64>(1)
     /// Deadlines of flushes and requests.
     let deadlines = DeadlineTimer()
+    /// The TLS context, made on first use (see `tlsContext()`).
+    let tlsContextCache = Mutex<TLSClientContext?>(nil)
 
     private init(configuration: NATSConfiguration) throws(NATSError) {
         self.configuration = configuration
@@ -36,12 +39,15 @@ public final class NATSConnection: Sendable {
     /// the background (publishes are buffered meanwhile).
     /// - Parameter configuration: Servers, auth, limits.
     /// - Returns: The connection.
-    /// - Throws: ``NATSError``: `invalidConfiguration` (no server), `connectionFailed` after one
-    ///   pass over the pool, `authorizationViolation`, `protocolError`.
+    /// - Throws: ``NATSError``: `invalidConfiguration` (no server, a TLS file that cannot be loaded),
+    ///   `connectionFailed` after one pass over the pool, `authorizationViolation`, `protocolError`,
+    ///   and the TLS codes (`tls_certificate_expired`, `tls_unknown_authority`, `tls_hostname_mismatch`,
+    ///   `tls_failed`).
     public static func connect(_ configuration: NATSConfiguration) async throws -> NATSConnection {
         var configuration = configuration
         if configuration.servers.isEmpty { configuration.servers = [try ServerURL("nats://127.0.0.1:4222")] }
         let connection = try NATSConnection(configuration: configuration)
+        if configuration.wantsTLS { _ = try connection.tlsContext() }
         if configuration.retryOnFailedConnect {
             try IOThread.start { connection.runIOThread() }
             return connection

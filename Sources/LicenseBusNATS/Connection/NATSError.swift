@@ -39,6 +39,15 @@ public struct NATSError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let staleConnection = Code(rawValue: "stale_connection")
         /// A setting of the client is not valid (a URL, a limit).
         public static let invalidConfiguration = Code(rawValue: "invalid_configuration")
+        /// The server's TLS certificate has expired.
+        public static let tlsCertificateExpired = Code(rawValue: "tls_certificate_expired")
+        /// The server's TLS certificate is not signed by a trusted CA (`NATS_CA` or the system store).
+        public static let tlsUnknownAuthority = Code(rawValue: "tls_unknown_authority")
+        /// The server's TLS certificate is not valid for the host name (or IP address) connected to.
+        public static let tlsHostnameMismatch = Code(rawValue: "tls_hostname_mismatch")
+        /// TLS failed otherwise: the server does not offer it, refused the handshake (for example
+        /// for want of a client certificate), or sent bytes that are not TLS.
+        public static let tlsFailed = Code(rawValue: "tls_failed")
         /// The server reported an error that is not one of the above.
         public static let serverError = Code(rawValue: "server_error")
         /// The calling task was cancelled.
@@ -68,4 +77,9 @@ public struct NATSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static let closed = NATSError(.connectionClosed, "the connection is closed")
+
+    /// Whether retrying the same server cannot help until someone changes a certificate or a setting.
+    var isTLSVerificationFailure: Bool {
+        [.tlsCertificateExpired, .tlsUnknownAuthority, .tlsHostnameMismatch].contains(self.code)
+    }
 }

@@ -49,6 +49,9 @@ public struct NATSStatistics: Sendable, Equatable {
 public enum ConnectionEvent: Sendable, Equatable {
     /// The first connection is up (the server's URL, credentials redacted).
     case connected(String)
+    /// An attempt to connect to a server (its URL, credentials redacted) failed; the next attempt
+    /// comes after the reconnect wait, unless the connection closes.
+    case connectFailed(String, NATSError)
     /// The connection dropped; it will reconnect unless closed.
     case disconnected(NATSError)
     /// Connected again after a drop; subscriptions are restored.

@@ -29,13 +29,18 @@ struct ServerPool {
         return entry
     }
 
-    /// Adds announced servers (`host:port`) not yet in the pool; returns the ones added.
-    mutating func addDiscovered(_ addresses: [String], scheme: String) -> [String] {
+    /// Adds servers (`host:port`) announced by `server` and not yet in the pool; returns the ones
+    /// added. They take the scheme of `server`, and an IP address keeps the host name that
+    /// TLS verifies (when `server` was reached by name).
+    mutating func addDiscovered(_ addresses: [String], announcedBy server: ServerURL) -> [String] {
         var added: [String] = []
         for address in addresses {
-            guard let url = try? ServerURL("\(scheme)://\(address)"),
+            guard var url = try? ServerURL("\(server.scheme)://\(address)"),
                 !self.entries.contains(where: { $0.url.address == url.address })
             else { continue }
+            if url.isIPAddress, server.inheritedTLSName != nil || !server.isIPAddress {
+                url.inheritedTLSName = server.tlsServerName
+            }
             self.entries.insert(
                 Entry(url: url, isDiscovered: true),
                 at: self.randomize ? Int.random(in: 0...self.entries.count) : self.entries.count

@@ -15,6 +15,9 @@ public struct ServerURL: Sendable, Hashable, CustomStringConvertible {
     public let password: String?
     /// Token from the URL (`token@host`), if any.
     public let token: String?
+    /// The name a TLS certificate must be valid for when it is not ``host``: a server discovered
+    /// by IP address keeps the host name of the URL it was announced through.
+    var inheritedTLSName: String?
 
     /// Parses a server URL.
     /// - Parameter text: e.g. `nats://127.0.0.1:4222`, `tls://user:pw@nats.example:4443`, `host:4222`.
@@ -91,6 +94,15 @@ public struct ServerURL: Sendable, Hashable, CustomStringConvertible {
         var credentials = ""
         if let user = self.user { credentials = "\(user):***@" } else if self.token != nil { credentials = "***@" }
         return "\(self.scheme)://\(credentials)\(shownHost):\(self.port)"
+    }
+
+    /// The host name (or IP address) the server's TLS certificate must be valid for.
+    var tlsServerName: String { self.inheritedTLSName ?? self.host }
+
+    /// Whether the host is an IP address rather than a name.
+    var isIPAddress: Bool {
+        self.host.contains(":")
+            || self.host.split(separator: ".").count == 4 && self.host.allSatisfy { $0.isNumber || $0 == "." }
     }
 
     /// The same address without credentials, for comparing pool entries.

