@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end, on a local embedded default:
-#   a broker with the shipped permissions, license-server with a freshly signed sample license,
+#   a broker with the shipped configuration (TLS with a fresh private CA, NKey users, permissions),
+#   license-server with a freshly signed sample license,
 #   an instance (the example host app) turning enterprise, what license-client status shows,
 #   a newer license swapped in and taken by the instance; then everything is stopped.
 # It uses the TEST-ONLY keys of license-samples/ and a temporary folder; nothing else is touched.
@@ -26,13 +27,21 @@ step "build"
 swift build >/dev/null
 bin=$(swift build --show-bin-path)
 
+step "broker: a private CA and certificate (scripts/generate-tls.sh), NKey users (license-tool nkey)"
+scripts/generate-tls.sh "$work/tls" | sed 's/^/  /'
+LICENSE_SERVER_NKEY=$("$bin/license-tool" nkey --out "$work/license-server.nk")
+INSTANCE_NKEY=$("$bin/license-tool" nkey --out "$work/instance.nk")
+echo "  NKey users: license-server $LICENSE_SERVER_NKEY, instance $INSTANCE_NKEY (seeds in 0600 files)"
+export LICENSE_BUS_TLS_CERT=$work/tls/server.pem LICENSE_BUS_TLS_KEY=$work/tls/server-key.pem
+export LICENSE_SERVER_NKEY INSTANCE_NKEY
+
 step "broker: nats-server with config/nats-server.conf on a free loopback port"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-export LICENSE_SERVER_NATS_PASSWORD=$(openssl rand -hex 12) INSTANCE_NATS_PASSWORD=$(openssl rand -hex 12)
 nats-server -c config/nats-server.conf -a 127.0.0.1 -p "$port" -l "$work/nats.log" &
 pids+=($!)
 for _ in $(seq 50); do grep -q "Listening for client connections" "$work/nats.log" 2>/dev/null && break; sleep 0.1; done
-echo "listening on 127.0.0.1:$port (users license-server and instance; passwords stay in the environment)"
+grep -o "TLS required for client connections" "$work/nats.log" | sed 's/^/  /'
+echo "  listening on localhost:$port"
 
 sign() { # JTI -> a license signed now with the sample vendor key
     cat > "$work/claims.json" <<JSON
@@ -52,14 +61,14 @@ export LICENSE_DISTRIBUTION_KEY_FILE=$PWD/license-samples/distribution.ring
 export LICENSE_AUDIENCE=ai-agent-os
 
 step "license-server: verifies the file, publishes license.key, answers license.key.get"
-NATS_URL="nats://127.0.0.1:$port" NATS_USER=license-server NATS_PASSWORD=$LICENSE_SERVER_NATS_PASSWORD \
-    LICENSE_FILE="$work/license.jwt" "$bin/license-server" 2> "$work/server.log" &
+export NATS_URL="tls://localhost:$port" NATS_CA=$work/tls/ca.pem
+NATS_NKEY_SEED_FILE="$work/license-server.nk" LICENSE_FILE="$work/license.jwt" \
+    "$bin/license-server" 2> "$work/server.log" &
 pids+=($!)
 sleep 0.5
 sed 's/^/  server: /' "$work/server.log"
 
-instance_env=(NATS_URL="nats://127.0.0.1:$port" NATS_USER=instance NATS_PASSWORD="$INSTANCE_NATS_PASSWORD"
-    LICENSE_KEY_PATH="$work/instance/license.key")
+instance_env=(NATS_NKEY_SEED_FILE="$work/instance.nk" LICENSE_KEY_PATH="$work/instance/license.key")
 
 step "instance: the example host app starts with no key file and asks the bus"
 start=$(date +%s%N)

@@ -48,9 +48,9 @@ static inline int LicenseBusOpenSSL_SSL_CTX_set_min_proto_version_TLS1_2(SSL_CTX
     return (int)SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
 }
 
-/// Lets SSL_write return after each record and accept a moved buffer (SSL_CTX_set_mode is a macro).
-static inline void LicenseBusOpenSSL_SSL_CTX_set_partial_write_modes(SSL_CTX *context) {
-    SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+/// Lets SSL_write be retried with a buffer that moved (SSL_CTX_set_mode is a macro).
+static inline void LicenseBusOpenSSL_SSL_CTX_set_moving_write_buffer_mode(SSL_CTX *context) {
+    SSL_CTX_set_mode(context, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 }
 
 /// Sets the SNI name of a connection (SSL_set_tlsext_host_name is a macro).

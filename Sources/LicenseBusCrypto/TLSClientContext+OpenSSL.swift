@@ -20,7 +20,7 @@ public final class TLSClientContext: @unchecked Sendable {
         guard LicenseBusOpenSSL_SSL_CTX_set_min_proto_version_TLS1_2(context) == 1 else {
             throw Self.failure("OpenSSL refused TLS 1.2 as the lowest version")
         }
-        LicenseBusOpenSSL_SSL_CTX_set_partial_write_modes(context)
+        LicenseBusOpenSSL_SSL_CTX_set_moving_write_buffer_mode(context)
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         if let caFile = configuration.caFile {
             guard SSL_CTX_load_verify_file(context, caFile) == 1 else {

@@ -89,31 +89,35 @@ public final class TLSSession {
     ///   or a broken record.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(TLSError) -> Int? {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
-        OpenSSLErrorQueue.clear()
+        // No ERR_clear_error here (it is hot): every failure path drains the queue, so it is empty.
         var count = 0
         let result = SSL_read_ex(self.ssl, base, buffer.count, &count)
         if result == 1 { return count }
         switch SSL_get_error(self.ssl, result) {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return nil
-        case SSL_ERROR_ZERO_RETURN: throw TLSError(.closed, "the server ended the TLS session")
+        case SSL_ERROR_ZERO_RETURN:
+            OpenSSLErrorQueue.clear()
+            throw TLSError(.closed, "the server ended the TLS session")
         default: throw self.failure()
         }
     }
 
     /// Encrypts plaintext; the records wait in the output for ``takeOutput(into:)``.
     /// - Parameter bytes: The plaintext.
-    /// - Returns: How many bytes were taken (all of them, one record at a time, unless the
-    ///   session is mid-renegotiation, when it may be zero).
+    /// - Returns: How many bytes were taken: all of them (the output is memory and never full),
+    ///   or zero while the session waits for the peer (a renegotiation).
     /// - Throws: ``TLSError`` when the session has failed.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(TLSError) -> Int {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        OpenSSLErrorQueue.clear()
+        // As in read(into:), the queue is already empty.
         var count = 0
         let result = SSL_write_ex(self.ssl, base, bytes.count, &count)
         if result == 1 { return count }
         switch SSL_get_error(self.ssl, result) {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return 0
-        case SSL_ERROR_ZERO_RETURN: throw TLSError(.closed, "the server ended the TLS session")
+        case SSL_ERROR_ZERO_RETURN:
+            OpenSSLErrorQueue.clear()
+            throw TLSError(.closed, "the server ended the TLS session")
         default: throw self.failure()
         }
     }

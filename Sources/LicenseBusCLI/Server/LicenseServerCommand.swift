@@ -18,7 +18,8 @@ public enum LicenseServerCommand {
             every LICENSE_PUBLISH_INTERVAL seconds (300) and soon after the file's content changes, and
             answers LICENSE_SUBJECT.get in queue group license-server. Stops on SIGINT/SIGTERM.
             Settings (environment, or a KEY=VALUE file with --config; the environment wins):
-              NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN, LICENSE_FILE, LICENSE_VENDOR_PUBLIC_KEY,
+              NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED_FILE, NATS_CREDS,
+              NATS_CA, NATS_CERT, NATS_KEY, NATS_TLS_FIRST, LICENSE_FILE, LICENSE_VENDOR_PUBLIC_KEY,
               LICENSE_DISTRIBUTION_KEY or LICENSE_DISTRIBUTION_KEY_FILE, LICENSE_SUBJECT,
               LICENSE_PUBLISH_INTERVAL, LICENSE_AUDIENCE, LICENSE_ISSUER
             """,

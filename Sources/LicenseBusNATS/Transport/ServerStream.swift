@@ -16,7 +16,7 @@ final class ServerStream {
     private var ciphertextOut: [UInt8] = []
     private var ciphertextSent = 0
     private var ciphertextIn: [UInt8] = []
-    /// The most plaintext encrypted per ``send(_:)``, so the ciphertext buffer stays small.
+    /// The most plaintext encrypted at once, so the ciphertext buffer stays small.
     private static let plaintextChunk = 64 * 1024
 
     init(socket: TCPSocket) {
@@ -68,34 +68,41 @@ final class ServerStream {
         }
     }
 
-    /// Sends what the socket takes now: queued ciphertext first, then up to a chunk of `bytes`.
-    /// - Returns: `.done(n)` with `n` plaintext bytes taken (maybe 0 when `bytes` is empty).
+    /// Sends what the socket takes now: queued ciphertext first, then `bytes`, encrypted a chunk
+    /// at a time until the socket would block.
+    /// - Returns: `.done(n)` with `n` plaintext bytes taken (0 only when `bytes` is empty).
     func send(_ bytes: UnsafeRawBufferPointer) -> TCPSocket.IOResult {
         guard let tls = self.tls else { return self.socket.send(bytes) }
         if case .failed(let error) = self.flush() { return .failed(error) }
-        if self.hasUnsentOutput { return .wouldBlock }
-        guard !bytes.isEmpty else { return .done(0) }
-        let taken: Int
-        do {
-            taken = try tls.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(Self.plaintextChunk)))
-        } catch {
-            return .failed(NATSError(tls: error))
+        var taken = 0
+        while taken < bytes.count && !self.hasUnsentOutput {
+            let end = min(bytes.count, taken + Self.plaintextChunk)
+            do {
+                taken += try tls.write(UnsafeRawBufferPointer(rebasing: bytes[taken..<end]))
+            } catch {
+                return .failed(NATSError(tls: error))
+            }
+            tls.takeOutput(into: &self.ciphertextOut)
+            if case .failed(let error) = self.flush() { return .failed(error) }
         }
-        tls.takeOutput(into: &self.ciphertextOut)
-        if case .failed(let error) = self.flush() { return .failed(error) }
-        return .done(taken)
+        return taken == 0 && self.hasUnsentOutput ? .wouldBlock : .done(taken)
     }
 
     /// Receives what is there now as plaintext; `.done(0)` is never returned.
     func receive(into buffer: UnsafeMutableRawBufferPointer) -> TCPSocket.IOResult {
         guard let tls = self.tls else { return self.socket.receive(into: buffer) }
+        // Most reads find the session empty: go to the socket first then, and skip a failing SSL_read.
+        var mustReceive = !tls.hasBufferedInput
         while true {
-            do {
-                if let count = try tls.read(into: buffer) { return .done(count) }
-            } catch {
-                return .failed(NATSError(tls: error))
+            if !mustReceive {
+                do {
+                    if let count = try tls.read(into: buffer) { return .done(count) }
+                } catch {
+                    return .failed(NATSError(tls: error))
+                }
+                tls.takeOutput(into: &self.ciphertextOut)
             }
-            tls.takeOutput(into: &self.ciphertextOut)
+            mustReceive = false
             switch self.receiveCiphertext() {
             case .done: continue
             case .wouldBlock: return .wouldBlock
