@@ -22,6 +22,22 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let authenticationFailed = Code(rawValue: "authentication_failed")
         /// OpenSSL failed where it should not (out of memory, provider missing).
         public static let internalFailure = Code(rawValue: "internal_failure")
+
+        /// TLS: the peer's certificate (or one in its chain) has expired.
+        public static let certificateExpired = Code(rawValue: "certificate_expired")
+        /// TLS: the peer's certificate does not chain to a trusted CA.
+        public static let unknownAuthority = Code(rawValue: "unknown_authority")
+        /// TLS: the peer's certificate was issued for another host name or IP address.
+        public static let hostnameMismatch = Code(rawValue: "hostname_mismatch")
+        /// TLS: the peer's certificate failed verification for another reason (not yet valid, bad purpose, ...).
+        public static let certificateRejected = Code(rawValue: "certificate_rejected")
+        /// TLS: the handshake or a record failed: an alert from the peer (for example a missing
+        /// client certificate), no common protocol version, or bytes that are not TLS.
+        public static let handshakeFailed = Code(rawValue: "handshake_failed")
+        /// TLS: a CA, certificate or key file cannot be loaded, or the key is not the certificate's.
+        public static let invalidConfiguration = Code(rawValue: "invalid_configuration")
+        /// TLS: the peer ended the session.
+        public static let closed = Code(rawValue: "closed")
     }
 
     /// What went wrong, stable across releases; `==` compares only this.

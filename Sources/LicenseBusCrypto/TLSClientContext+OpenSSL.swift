@@ -9,9 +9,9 @@ public final class TLSClientContext: @unchecked Sendable {
 
     /// Loads the files of `configuration` into a new context.
     /// - Parameter configuration: CA, certificate and key files.
-    /// - Throws: ``TLSError`` `invalidConfiguration` naming the file that cannot be loaded, or the
+    /// - Throws: ``CryptoError`` `invalidConfiguration` naming the file that cannot be loaded, or the
     ///   certificate and key that do not match.
-    public init(_ configuration: TLSClientConfiguration) throws(TLSError) {
+    public init(_ configuration: TLSClientConfiguration) throws(CryptoError) {
         OpenSSLErrorQueue.clear()
         guard let method = TLS_client_method(), let context = SSL_CTX_new(method) else {
             throw Self.failure("OpenSSL could not make a TLS context")
@@ -45,7 +45,10 @@ public final class TLSClientContext: @unchecked Sendable {
                 throw Self.failure("cannot load the client key from \(key)")
             }
         case (_?, nil), (nil, _?):
-            throw TLSError(.invalidConfiguration, "a client certificate needs both a certificate file and a key file")
+            throw CryptoError(
+                .invalidConfiguration,
+                "a client certificate needs both a certificate file and a key file"
+            )
         }
     }
 
@@ -53,7 +56,7 @@ public final class TLSClientContext: @unchecked Sendable {
         SSL_CTX_free(self.pointer)
     }
 
-    private static func failure(_ message: String) -> TLSError {
-        TLSError(.invalidConfiguration, message, underlying: OpenSSLErrorQueue.drain())
+    private static func failure(_ message: String) -> CryptoError {
+        CryptoError(.invalidConfiguration, message, underlying: OpenSSLErrorQueue.drain())
     }
 }

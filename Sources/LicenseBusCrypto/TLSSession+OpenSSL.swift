@@ -16,11 +16,11 @@ public final class TLSSession {
     /// - Parameters:
     ///   - context: The trust anchors and client certificate.
     ///   - serverName: The host name (also sent as SNI) or IP address the certificate must be valid for.
-    /// - Throws: ``TLSError`` `invalidConfiguration` when OpenSSL refuses the name or cannot allocate.
-    public init(context: TLSClientContext, serverName: String) throws(TLSError) {
+    /// - Throws: ``CryptoError`` `invalidConfiguration` when OpenSSL refuses the name or cannot allocate.
+    public init(context: TLSClientContext, serverName: String) throws(CryptoError) {
         OpenSSLErrorQueue.clear()
         guard let ssl = SSL_new(context.pointer) else {
-            throw TLSError(
+            throw CryptoError(
                 .invalidConfiguration,
                 "OpenSSL could not make a TLS session",
                 underlying: OpenSSLErrorQueue.drain()
@@ -28,7 +28,7 @@ public final class TLSSession {
         }
         guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
             SSL_free(ssl)
-            throw TLSError(
+            throw CryptoError(
                 .invalidConfiguration,
                 "OpenSSL could not make memory BIOs",
                 underlying: OpenSSLErrorQueue.drain()
@@ -45,7 +45,7 @@ public final class TLSSession {
             guard SSL_set1_host(ssl, serverName) == 1,
                 LicenseBusOpenSSL_SSL_set_tlsext_host_name(ssl, serverName) == 1
             else {
-                throw TLSError(
+                throw CryptoError(
                     .invalidConfiguration,
                     "'\(serverName)' cannot be used as a TLS server name",
                     underlying: OpenSSLErrorQueue.drain()
@@ -61,8 +61,8 @@ public final class TLSSession {
     /// Advances the handshake with the input fed so far.
     /// - Returns: True when the handshake is complete; false when it needs more input
     ///   (send ``takeOutput(into:)`` first).
-    /// - Throws: ``TLSError``: a verification code naming the cause, or `handshakeFailed`.
-    public func handshake() throws(TLSError) -> Bool {
+    /// - Throws: ``CryptoError``: a verification code naming the cause, or `handshakeFailed`.
+    public func handshake() throws(CryptoError) -> Bool {
         OpenSSLErrorQueue.clear()
         let result = SSL_do_handshake(self.ssl)
         if result == 1 { return true }
@@ -85,9 +85,9 @@ public final class TLSSession {
     /// Decrypts what the fed input holds.
     /// - Parameter buffer: Where the plaintext goes.
     /// - Returns: The number of plaintext bytes (more than zero), or nil when more input is needed.
-    /// - Throws: ``TLSError`` `closed` when the peer ended the session; `handshakeFailed` on an alert
+    /// - Throws: ``CryptoError`` `closed` when the peer ended the session; `handshakeFailed` on an alert
     ///   or a broken record.
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(TLSError) -> Int? {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(CryptoError) -> Int? {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
         // No ERR_clear_error here (it is hot): every failure path drains the queue, so it is empty.
         var count = 0
@@ -97,7 +97,7 @@ public final class TLSSession {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return nil
         case SSL_ERROR_ZERO_RETURN:
             OpenSSLErrorQueue.clear()
-            throw TLSError(.closed, "the server ended the TLS session")
+            throw CryptoError(.closed, "the server ended the TLS session")
         default: throw self.failure()
         }
     }
@@ -106,8 +106,8 @@ public final class TLSSession {
     /// - Parameter bytes: The plaintext.
     /// - Returns: How many bytes were taken: all of them (the output is memory and never full),
     ///   or zero while the session waits for the peer (a renegotiation).
-    /// - Throws: ``TLSError`` when the session has failed.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(TLSError) -> Int {
+    /// - Throws: ``CryptoError`` when the session has failed.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(CryptoError) -> Int {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
         // As in read(into:), the queue is already empty.
         var count = 0
@@ -117,7 +117,7 @@ public final class TLSSession {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return 0
         case SSL_ERROR_ZERO_RETURN:
             OpenSSLErrorQueue.clear()
-            throw TLSError(.closed, "the server ended the TLS session")
+            throw CryptoError(.closed, "the server ended the TLS session")
         default: throw self.failure()
         }
     }
@@ -150,34 +150,37 @@ public final class TLSSession {
 
     /// The error for a failed handshake or record: the certificate verification result when
     /// verification failed, else what OpenSSL queued.
-    private func failure() -> TLSError {
+    private func failure() -> CryptoError {
         let underlying = OpenSSLErrorQueue.drain()
         let verification = Int32(truncatingIfNeeded: SSL_get_verify_result(self.ssl))
         guard verification == X509_V_OK else {
             let reason = X509_verify_cert_error_string(Int(verification)).map { String(cString: $0) } ?? "unknown"
             switch verification {
             case X509_V_ERR_CERT_HAS_EXPIRED:
-                return TLSError(.certificateExpired, "the server's certificate has expired (\(reason))")
+                return CryptoError(.certificateExpired, "the server's certificate has expired (\(reason))")
             case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
                 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
                 X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-                return TLSError(.unknownAuthority, "the server's certificate is not signed by a trusted CA (\(reason))")
+                return CryptoError(
+                    .unknownAuthority,
+                    "the server's certificate is not signed by a trusted CA (\(reason))"
+                )
             case X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH:
-                return TLSError(
+                return CryptoError(
                     .hostnameMismatch,
                     "the server's certificate is not valid for '\(self.serverName)' (\(reason))"
                 )
             default:
-                return TLSError(.certificateRejected, "the server's certificate was rejected (\(reason))")
+                return CryptoError(.certificateRejected, "the server's certificate was rejected (\(reason))")
             }
         }
         if underlying?.contains("certificate required") == true {
-            return TLSError(
+            return CryptoError(
                 .handshakeFailed,
                 "the server requires a client certificate",
                 underlying: underlying
             )
         }
-        return TLSError(.handshakeFailed, "the TLS session with the server failed", underlying: underlying)
+        return CryptoError(.handshakeFailed, "the TLS session with the server failed", underlying: underlying)
     }
 }

@@ -35,7 +35,7 @@ struct TLSSessionTests {
             ),
         ]
         for (configuration, words) in cases {
-            let error = #expect(throws: TLSError.self) { try TLSClientContext(configuration) }
+            let error = #expect(throws: CryptoError.self) { try TLSClientContext(configuration) }
             #expect(error?.code == .invalidConfiguration)
             #expect(error?.message.contains(words) == true, "\(String(describing: error))")
         }
@@ -65,7 +65,7 @@ struct TLSSessionTests {
         _ = try session.handshake()
         let info = Array("INFO {\"server_id\":\"x\",\"tls_required\":true}\r\n".utf8)
         info.withUnsafeBytes { session.feed($0) }
-        let error = #expect(throws: TLSError.self) { try session.handshake() }
+        let error = #expect(throws: CryptoError.self) { try session.handshake() }
         #expect(error?.code == .handshakeFailed)
         #expect(error?.underlying != nil)
     }

@@ -13,7 +13,7 @@ extension NATSConnection {
                 certificateFile: self.configuration.tlsCertificateFile,
                 keyFile: self.configuration.tlsKeyFile
             )
-            do throws(TLSError) {
+            do throws(CryptoError) {
                 let context = try TLSClientContext(files)
                 cache = context
                 return context
@@ -35,7 +35,7 @@ extension NATSConnection {
     {
         let context = try self.tlsContext()
         let session: TLSSession
-        do throws(TLSError) {
+        do throws(CryptoError) {
             session = try TLSSession(context: context, serverName: server.tlsServerName)
         } catch {
             throw NATSError(tls: error)

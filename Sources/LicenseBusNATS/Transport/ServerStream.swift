@@ -154,7 +154,7 @@ final class ServerStream {
 
 extension NATSError {
     /// The NATS error for a TLS failure: verification causes keep their own codes.
-    init(tls error: TLSError) {
+    init(tls error: CryptoError) {
         let detail = error.underlying.map { " (\($0))" } ?? ""
         switch error.code {
         case .certificateExpired: self.init(.tlsCertificateExpired, error.message)
