@@ -58,6 +58,36 @@ struct TLSSessionTests {
         }
     }
 
+    @Test("the ClientHello offers TLS 1.3 and 1.2 only (supported_versions), never 1.1 or older")
+    func minimumVersion() throws {
+        let context = try TLSClientContext(TLSClientConfiguration(caFile: self.files.path("ca.pem")))
+        let session = try TLSSession(context: context, serverName: "localhost")
+        _ = try session.handshake()
+        var hello: [UInt8] = []
+        session.takeOutput(into: &hello)
+        // Record (5) + handshake header (4) + version (2) + random (32), then the session id,
+        // cipher suites and compression methods, each with its length, then the extensions.
+        var index = 5 + 4 + 2 + 32
+        index += 1 + Int(hello[index])
+        index += 2 + (Int(hello[index]) << 8 | Int(hello[index + 1]))
+        index += 1 + Int(hello[index])
+        let extensionsEnd = index + 2 + (Int(hello[index]) << 8 | Int(hello[index + 1]))
+        index += 2
+        var versions: [UInt16] = []
+        while index + 4 <= extensionsEnd {
+            let type = Int(hello[index]) << 8 | Int(hello[index + 1])
+            let length = Int(hello[index + 2]) << 8 | Int(hello[index + 3])
+            if type == 0x002b {
+                let list = hello[(index + 5)..<(index + 4 + length)]
+                versions = stride(from: list.startIndex, to: list.endIndex, by: 2).map {
+                    UInt16(list[$0]) << 8 | UInt16(list[$0 + 1])
+                }
+            }
+            index += 4 + length
+        }
+        #expect(Set(versions) == [0x0304, 0x0303])
+    }
+
     @Test("bytes that are not TLS (a NATS INFO) end the handshake with handshake_failed")
     func notTLS() throws {
         let context = try TLSClientContext(TLSClientConfiguration(caFile: self.files.path("ca.pem")))

@@ -153,6 +153,23 @@ struct CommandTests {
         await server.stop()
     }
 
+    @Test("without NATS_CA the broker's certificate is verified against the system store (here SSL_CERT_FILE)")
+    func systemTrustStore() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-store"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        var environment = self.clientEnvironment(broker, keyPath: folder.path + "/instance/license.key")
+        environment["NATS_CA"] = nil
+        let untrusted = try await ProcessRunner.runDetached(Self.client, ["fetch", "--json"], environment: environment)
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.contains("tls_unknown_authority"), "\(untrusted.stderr)")
+        environment["SSL_CERT_FILE"] = TestCertificates.shared.path("ca.pem")
+        let trusted = try await ProcessRunner.runDetached(Self.client, ["fetch", "--json"], environment: environment)
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        await server.stop()
+    }
+
     @Test("license-client watch prints one line per state change and exits 0 on SIGINT")
     func watch() async throws {
         let broker = try Broker()
