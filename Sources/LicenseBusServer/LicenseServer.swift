@@ -68,7 +68,10 @@ public final class LicenseServer: Sendable {
     /// - Throws: ``NATSError`` for a NATS setting that cannot work (the connection itself retries for ever).
     public func run() async throws {
         let logger = self.configuration.logger
-        let connection = try await NATSConnection.connect(self.configuration.nats)
+        // A replier: answers go out from the answering task, without a hop to the I/O thread.
+        var nats = self.configuration.nats
+        nats.sendImmediately = true
+        let connection = try await NATSConnection.connect(nats)
         let requests = try connection.subscribe(to: self.configuration.subject + ".get", queue: "license-server")
         logger.log(
             .info,

@@ -72,7 +72,10 @@ enum NATSBenchmark {
     }
 
     static func requestReply(_ configuration: NATSConfiguration, count: Int, payload: [UInt8]) async throws {
-        let responder = try await NATSConnection.connect(configuration)
+        // The responder writes its replies itself, as bench_c's responder does (libnats SendAsap).
+        var replier = configuration
+        replier.sendImmediately = true
+        let responder = try await NATSConnection.connect(replier)
         let requester = try await NATSConnection.connect(configuration)
         let service = try responder.subscribe(to: "bench.reqrep")
         let serving = Task {

@@ -147,6 +147,52 @@ struct LiveServerTests {
         await responder.close()
     }
 
+    @Test(
+        "sendImmediately: publishers writing from their own threads, big and small, while the I/O thread also writes, lose and reorder nothing"
+    )
+    func callerWrites() async throws {
+        let server = try NATSServerProcess()
+        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
+        let stream = try subscriber.subscribe(to: "direct.>")
+        try await subscriber.flush()
+        let publisher = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.sendImmediately = true }
+        )
+        let perTask = 3_000
+        // A frozen server reads nothing: the socket fills, sends stop part way, and what is left
+        // goes back to the I/O thread while the other tasks keep publishing.
+        server.pause()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<3 {
+                group.addTask {
+                    for index in 0..<perTask {
+                        let padding = index % 100 == 0 ? 100_000 : index % 7
+                        try publisher.publish(
+                            Array("\(index)|".utf8) + [UInt8](repeating: 46, count: padding),
+                            to: "direct.\(task)"
+                        )
+                        if index % 100 == 0 { await Task.yield() }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        server.resume()
+        try await publisher.flush()
+        let messages = await stream.collect(3 * perTask, timeout: .seconds(20))
+        #expect(messages.count == 3 * perTask)
+        var next: [String: Int] = [:]
+        var inOrder = true
+        for message in messages {
+            let index = Int(message.string.prefix { $0 != "|" }) ?? -1
+            if index != next[message.subject, default: 0] { inOrder = false }
+            next[message.subject] = index + 1
+        }
+        #expect(inOrder)
+        await publisher.close()
+        await subscriber.close()
+    }
+
     @Test("no responders fails at once (under 100 ms), not at the timeout")
     func noResponders() async throws {
         let server = try NATSServerProcess()

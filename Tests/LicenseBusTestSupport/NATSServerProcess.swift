@@ -128,6 +128,16 @@ public final class NATSServerProcess: @unchecked Sendable {
         self.process = nil
     }
 
+    /// Freezes the server (SIGSTOP): it reads nothing, so clients' socket buffers fill up.
+    public func pause() {
+        if let process = self.process { kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    /// Lets a paused server run again (SIGCONT).
+    public func resume() {
+        if let process = self.process { kill(process.processIdentifier, SIGCONT) }
+    }
+
     /// Starts the server again on the same port.
     public func restart() throws {
         self.stop()

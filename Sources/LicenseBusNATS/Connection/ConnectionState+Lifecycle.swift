@@ -57,6 +57,7 @@ extension ConnectionState {
         self.pongWaiters = []
         self.outbound = []
         self.wakeRequested = false
+        self.startSession(directSocket: nil)
         if wasConnected { effects.append(.event(.disconnected(error))) }
         return effects
     }
@@ -65,6 +66,7 @@ extension ConnectionState {
     mutating func close(reason: NATSError?) -> [Effect] {
         guard self.phase != .closed else { return [] }
         self.phase = .closed
+        self.startSession(directSocket: nil)
         let failure = reason ?? NATSError.closed
         var effects: [Effect] = []
         for waiter in self.pongWaiters + self.deferredFlushes {

@@ -42,6 +42,12 @@ struct ConnectionState {
     var reconnectBuffer: [UInt8] = []
     /// Whether a wake-up is already on its way to the I/O thread.
     var wakeRequested = false
+    /// The connected clear-text socket, which callers may write to while nobody else does.
+    var directSocket: TCPSocket?
+    /// Whether the I/O thread or a caller is writing to the socket now.
+    var isWriting = false
+    /// Counts sessions, so a caller's write to a socket that has since died changes nothing.
+    var sessionGeneration: UInt64 = 0
     var serverInfo = ServerInfo()
     var subscriptions: [UInt64: Subscription] = [:]
     var nextSID: UInt64 = 1

@@ -142,12 +142,21 @@ extension NATSConnection {
         var nextPing = ContinuousClock.now.advanced(by: interval)
         self.discover(session.info.connectURLs, pool: &pool, server: session.server)
         if let error = self.apply(session.leftover, pool: &pool, server: session.server) { return error }
+        var holdsWriter = false
+        self.state.withLock { $0.startSession(directSocket: session.stream.plainSocket) }
         while true {
             if written == inflight.count {
                 inflight.removeAll(keepingCapacity: true)
                 written = 0
+                // Take the queue unless a caller is writing it out directly (it wakes us after).
                 let closed = self.state.withLock { state -> Bool in
-                    swap(&inflight, &state.outbound)
+                    if holdsWriter { state.isWriting = false }
+                    holdsWriter = false
+                    if !state.isWriting {
+                        swap(&inflight, &state.outbound)
+                        holdsWriter = !inflight.isEmpty
+                        state.isWriting = holdsWriter
+                    }
                     state.wakeRequested = false
                     return state.isClosed
                 }

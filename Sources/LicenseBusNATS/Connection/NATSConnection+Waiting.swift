@@ -39,7 +39,7 @@ extension NATSConnection {
         return try await self.waitFor(id: id, timeout: timeout) {
             (continuation: CheckedContinuation<NATSMessage, any Error>) in
             let outcome = payload.withUnsafeBytes { bytes in
-                self.state.withLock { state -> Result<Bool, NATSError> in
+                self.state.withLock { state -> Result<ConnectionState.WriteHandoff, NATSError> in
                     do throws(NATSError) {
                         let prefix = try self.ensureInbox(&state)
                         try state.enqueuePublish(
@@ -49,14 +49,15 @@ extension NATSConnection {
                             payload: bytes
                         )
                         state.requests[token] = continuation
-                        return .success(state.phase == .connected && state.requestWake())
+                        // A request is sent by the caller when the socket is idle: it waits anyway.
+                        return .success(state.handOff(direct: true))
                     } catch {
                         return .failure(error)
                     }
                 }
             }
             switch outcome {
-            case .success(let mustWake): if mustWake { self.wake.signal() }
+            case .success(let handoff): self.carryOut(handoff)
             case .failure(let error): continuation.resume(throwing: error)
             }
         }

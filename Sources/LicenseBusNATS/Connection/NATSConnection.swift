@@ -75,7 +75,9 @@ public final class NATSConnection: Sendable {
     /// The INFO of the server connected to (defaults before the first connect).
     public var serverInfo: ServerInfo { self.state.withLock { $0.serverInfo } }
 
-    /// Publishes a message. Never blocks: the bytes are queued for the I/O thread.
+    /// Publishes a message. Never blocks: the bytes are queued for the I/O thread, or with
+    /// ``NATSConfiguration/sendImmediately`` written by this thread with one non-blocking `send`
+    /// when the socket is idle.
     ///
     /// While disconnected the message is kept in the reconnect buffer and sent after the
     /// subscriptions are restored.
@@ -92,16 +94,16 @@ public final class NATSConnection: Sendable {
         replyTo: String? = nil,
         headers: NATSHeaders? = nil
     ) throws(NATSError) {
+        let direct = self.configuration.sendImmediately
         let outcome = payload.withUnsafeBytes { bytes in
-            Result { () throws(NATSError) -> Bool in
-                try self.state.withLock { (state) throws(NATSError) -> Bool in
+            Result { () throws(NATSError) -> ConnectionState.WriteHandoff in
+                try self.state.withLock { (state) throws(NATSError) -> ConnectionState.WriteHandoff in
                     try state.enqueuePublish(subject: subject, replyTo: replyTo, headers: headers, payload: bytes)
-                    return state.phase == .connected && state.requestWake()
+                    return state.handOff(direct: direct)
                 }
             }
         }
-        let mustWake = try outcome.get()
-        if mustWake { self.wake.signal() }
+        self.carryOut(try outcome.get())
     }
 
     /// Subscribes to a subject (wildcards allowed), optionally in a queue group.

@@ -29,6 +29,9 @@ final class ServerStream {
     /// Whether TLS is on.
     var isSecure: Bool { self.tls != nil }
 
+    /// The socket, when other threads may write plaintext to it directly (clear text only).
+    var plainSocket: TCPSocket? { self.tls == nil ? self.socket : nil }
+
     /// Whether ciphertext is waiting for the socket to take it (poll for `POLLOUT`).
     var hasUnsentOutput: Bool { self.ciphertextSent < self.ciphertextOut.count }
 

@@ -4,8 +4,12 @@
 import Darwin
 #endif
 
-/// A connected, non-blocking TCP socket. Owned and used by one I/O thread; closed in `deinit`.
-final class TCPSocket {
+/// A connected, non-blocking TCP socket, closed in `deinit`. The I/O thread reads it; a caller
+/// may write to it while the connection's state says nobody else does (`ConnectionState.isWriting`).
+///
+/// - Important: Sendable because its only state is an immutable descriptor and the kernel
+///   serializes `send`/`recv` on it; who may write when is decided under the connection's lock.
+final class TCPSocket: @unchecked Sendable {
     let descriptor: Int32
 
     private init(descriptor: Int32) {

@@ -1,0 +1,44 @@
+extension ConnectionState {
+    /// What a caller does after queuing bytes.
+    enum WriteHandoff {
+        /// Nothing: the I/O thread is already woken, or not connected (the bytes wait).
+        case none
+        /// Wake the I/O thread.
+        case wake
+        /// Write these bytes to the socket now, from the caller's thread, then call
+        /// ``ConnectionState/finishDirectWrite(rest:generation:)``.
+        case write([UInt8], to: TCPSocket, generation: UInt64)
+    }
+
+    /// Decides who writes what was just queued. With `direct`, a clear-text socket that nobody
+    /// is writing to is handed to the caller (one `send` instead of a wake-up and a thread switch);
+    /// otherwise the I/O thread is woken once.
+    mutating func handOff(direct: Bool) -> WriteHandoff {
+        guard self.phase == .connected else { return .none }
+        if direct, !self.isWriting, let socket = self.directSocket, !self.outbound.isEmpty {
+            self.isWriting = true
+            var bytes: [UInt8] = []
+            swap(&bytes, &self.outbound)
+            return .write(bytes, to: socket, generation: self.sessionGeneration)
+        }
+        return self.requestWake() ? .wake : .none
+    }
+
+    /// A caller's direct write is over: what the socket did not take goes back in front of the
+    /// queue (bytes queued meanwhile came later). Returns whether the I/O thread must be woken.
+    /// A write to a socket of an earlier session changes nothing: its bytes died with it.
+    mutating func finishDirectWrite(rest: ArraySlice<UInt8>, generation: UInt64) -> Bool {
+        guard generation == self.sessionGeneration, self.directSocket != nil else { return false }
+        self.isWriting = false
+        if !rest.isEmpty { self.outbound.insert(contentsOf: rest, at: 0) }
+        return !self.outbound.isEmpty && self.requestWake()
+    }
+
+    /// A session starts: callers may write to `socket` directly (nil with TLS, whose session
+    /// only the I/O thread may use).
+    mutating func startSession(directSocket socket: TCPSocket?) {
+        self.sessionGeneration &+= 1
+        self.directSocket = socket
+        self.isWriting = false
+    }
+}
