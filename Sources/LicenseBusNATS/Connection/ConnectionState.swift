@@ -46,6 +46,8 @@ struct ConnectionState {
     var directSocket: TCPSocket?
     /// Whether the I/O thread or a caller is writing to the socket now.
     var isWriting = false
+    /// The subject of the last publish, known to be valid.
+    var lastValidSubject: String?
     /// Counts sessions, so a caller's write to a socket that has since died changes nothing.
     var sessionGeneration: UInt64 = 0
     var serverInfo = ServerInfo()
@@ -85,8 +87,12 @@ struct ConnectionState {
         payload: UnsafeRawBufferPointer
     ) throws(NATSError) {
         guard self.phase != .closed else { throw NATSError.closed }
-        guard SubjectRules.isValid(subject) else {
-            throw NATSError(.invalidSubject, "'\(subject.prefix(64))' is not a valid subject to publish to")
+        // Publishers mostly repeat one subject; an identical string needs no second scan.
+        if subject != self.lastValidSubject {
+            guard SubjectRules.isValid(subject) else {
+                throw NATSError(.invalidSubject, "'\(subject.prefix(64))' is not a valid subject to publish to")
+            }
+            self.lastValidSubject = subject
         }
         if let replyTo, !SubjectRules.isValid(replyTo) {
             throw NATSError(.invalidSubject, "'\(replyTo.prefix(64))' is not a valid reply subject")

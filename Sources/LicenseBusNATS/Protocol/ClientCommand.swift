@@ -26,8 +26,9 @@ enum ClientCommand {
         payload: UnsafeRawBufferPointer,
         into buffer: inout [UInt8]
     ) {
+        let bodySize = (headers?.count ?? 0) + payload.count
         if headers != nil { buffer.append(UInt8(ascii: "H")) }
-        buffer += [80, 85, 66, 32]
+        buffer.append(contentsOf: Self.pubVerb)
         appendText(subject, &buffer)
         if let replyTo {
             buffer.append(32)
@@ -38,12 +39,16 @@ enum ClientCommand {
             appendNumber(UInt64(headers.count), &buffer)
             buffer.append(32)
         }
-        appendNumber(UInt64((headers?.count ?? 0) + payload.count), &buffer)
-        buffer += [13, 10]
-        if let headers { buffer += headers }
+        appendNumber(UInt64(bodySize), &buffer)
+        buffer.append(13)
+        buffer.append(10)
+        if let headers { buffer.append(contentsOf: headers) }
         buffer.append(contentsOf: payload)
-        buffer += [13, 10]
+        buffer.append(13)
+        buffer.append(10)
     }
+
+    private static let pubVerb: [UInt8] = Array("PUB ".utf8)
 
     static func subscribe(subject: String, queue: String?, sid: UInt64, into buffer: inout [UInt8]) {
         buffer += [83, 85, 66, 32]
@@ -83,15 +88,16 @@ enum ClientCommand {
                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
             ) =
                 (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        var start = 20
         var rest = value
         withUnsafeMutableBytes(of: &digits) { raw in
+            // Fill from the end, then append the digits in one copy.
             while rest > 0 {
-                raw[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                start -= 1
+                raw[start] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
-                count += 1
             }
-            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<20]))
         }
     }
 }
