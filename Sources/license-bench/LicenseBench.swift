@@ -7,6 +7,7 @@ import Darwin
 /// license-bench: speed figures, printed one line each (docs/benchmarks.md says how to run them).
 ///
 ///     license-bench crypto [SECONDS]            license verify / envelope open rates (default 2 s per figure)
+///     license-bench verify-stages [SECONDS]     one RS256 license verify, stage by stage
 ///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
 ///     license-bench distribution [CLIENTS]      start-to-enterprise, allows(), fan-out, server RSS ($NATS_URL)
 @main
@@ -15,6 +16,8 @@ enum LicenseBench {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             switch arguments.first {
+            case "verify-stages":
+                try VerifyStagesBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
             case "crypto":
                 try CryptoBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
             case "distribution":
@@ -28,7 +31,7 @@ enum LicenseBench {
                 try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
             default:
                 print(
-                    "usage: license-bench crypto [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS]"
+                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS]"
                 )
                 exit(2)
             }

@@ -1,0 +1,46 @@
+import LicenseBusCore
+import LicenseBusCrypto
+import LicenseBusJSON
+
+/// Where the time of one license verify goes (RS256, RSA-2048): each stage alone, single-threaded,
+/// so the difference between `license-verify` and `rsa-verify` can be attributed.
+enum VerifyStagesBenchmark {
+    static func run(secondsPerFigure: Double) throws {
+        let key = try RSAPrivateKey.generate(bits: 2048)
+        let claims: [String: JSONValue] = [
+            "iss": .string("https://vendor.example"), "aud": .string("ai-agent-os"), "sub": .string("cust-1"),
+            "jti": .string("lic-bench"), "iat": .integer(1_767_225_600), "edition": .string("enterprise"),
+            "features": .array([.string("sso"), .string("audit-log")]),
+            "limits": .object(["max_instances": .integer(50)]), "customer": .string("Bench Corp"),
+        ]
+        let token = try LicenseSigner.sign(claims: claims, key: key, algorithm: .rs256, keyID: "bench")
+        let parts = token.split(separator: ".")
+        guard parts.count == 3, let header = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
+            let signature = Base64URL.decode(parts[2]), let object = try JSONParser.parse(payload).objectValue
+        else { throw LicenseError(.malformed, "the benchmark's own license does not decode") }
+        let message = Array(parts.prefix(2).joined(separator: ".").utf8)
+        let verifier = LicenseVerifier(trustedKeys: try VendorKeySet([(id: "bench", key: key.publicKey)]))
+        let stages: [(String, () throws -> Void)] = [
+            ("base64url-decode-3-parts", { for part in parts { _ = Base64URL.decode(part) } }),
+            (
+                "json-parse-header-and-payload",
+                {
+                    _ = try JSONParser.parse(header)
+                    _ = try JSONParser.parse(payload)
+                }
+            ),
+            ("claims-from-json", { _ = try LicenseClaims(object) }),
+            ("sha256-signing-input", { _ = SHA256.hash(message) }),
+            (
+                "rsa-verify-with-sha256",
+                {
+                    _ = try key.publicKey.isValidSignature(signature, for: message, scheme: .pkcs1v15(.sha256))
+                }
+            ),
+            ("license-verify", { _ = try verifier.verifyIgnoringTime(token) }),
+        ]
+        for (name, body) in stages {
+            CryptoBenchmark.report("verify-stage", "stage=\(name)", try CryptoBenchmark.measure(secondsPerFigure, body))
+        }
+    }
+}
