@@ -162,18 +162,23 @@ public final class LicenseServer: Sendable {
         }
     }
 
+    /// Logs connection events; a failed connect attempt only when its error differs from the
+    /// last one logged since the last connection.
     private func logEvents(of connection: NATSConnection) async {
+        var lastFailure: String?
         for await event in connection.events {
             switch event {
             case .connected(let server), .reconnected(let server):
+                lastFailure = nil
                 self.configuration.logger.log(.info, "connected to NATS", fields: [("server", server)])
                 self.publish(on: connection, reason: "connected")
             case .disconnected(let error):
                 self.configuration.logger.log(.warning, "NATS disconnected: \(error.message)")
-            case .connectFailed(let server, let error):
+            case .connectFailed(let server, let error) where error.description != lastFailure:
+                lastFailure = error.description
                 self.configuration.logger.log(
                     .warning,
-                    "cannot connect to NATS: \(error)",
+                    "cannot connect to NATS (retrying): \(error)",
                     fields: [("server", server)]
                 )
             case .error(let error): self.configuration.logger.log(.warning, "NATS: \(error.message)")

@@ -61,19 +61,26 @@ extension LicenseClient {
         } while self.state.withLock({ $0.license == nil }) && ContinuousClock.now < deadline
     }
 
-    /// Asks again after each reconnect, so an instance catches up after an outage.
+    /// Asks again after each reconnect, so an instance catches up after an outage. A failed
+    /// connect attempt is logged when its error differs from the last one logged (an outage
+    /// does not fill the host app's log), and again after the next connection.
     func watchEvents(of connection: NATSConnection) async {
+        var lastFailure: String?
         for await event in connection.events {
             switch event {
+            case .connected:
+                lastFailure = nil
             case .reconnected(let server):
+                lastFailure = nil
                 self.configuration.logger.log(.info, "reconnected to NATS", fields: [("server", server)])
                 await self.askForLicense(on: connection, until: .now.advanced(by: .seconds(2)))
             case .disconnected(let error):
                 self.configuration.logger.log(.info, "NATS disconnected: \(error.message); the license state is kept")
-            case .connectFailed(let server, let error):
+            case .connectFailed(let server, let error) where error.description != lastFailure:
+                lastFailure = error.description
                 self.configuration.logger.log(
                     .warning,
-                    "cannot connect to NATS: \(error)",
+                    "cannot connect to NATS (retrying): \(error)",
                     fields: [("server", server)]
                 )
             default: break

@@ -49,6 +49,28 @@ struct DistributionTests {
         await server.stop()
     }
 
+    @Test(
+        "a broker whose certificate the instance does not trust: community after the wait, one warning naming the cause, not one per attempt"
+    )
+    func untrustedBroker() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let log = MemoryLogSink()
+        var client = try makeClient(broker: broker, folder: folder, waitTimeout: .milliseconds(500), log: log)
+        var configuration = client.configuration
+        configuration.nats.tlsCAFile = TestCertificates.shared.path("otherca.pem")
+        configuration.nats.reconnectWait = .milliseconds(200)
+        configuration.nats.reconnectJitterTLS = .zero
+        client = LicenseClient(configuration: configuration)
+        await client.start()
+        #expect(client.status.state == .community(reason: nil))
+        try await Task.sleep(for: .seconds(2))
+        let warnings = log.records.filter { $0.line.contains("cannot connect to NATS") }
+        #expect(warnings.count == 1, "\(warnings.map(\.line))")
+        #expect(warnings.first?.line.contains("tls_unknown_authority") == true)
+        await client.stop()
+    }
+
     @Test("a valid key file grants at once with the broker down")
     func keyFileFirst() async throws {
         let folder = try TemporaryDirectory()
