@@ -68,18 +68,20 @@ extension ConnectionState {
             return
         }
         guard let index = self.subscriptions.index(forKey: inbound.sid) else { return }
+        // In place: copying the subscription per message would retain and release its fields.
         self.subscriptions.values[index].delivered += 1
-        let subscription = self.subscriptions.values[index]
         if let last = outcome.deliveries.indices.last, outcome.deliveries[last].sid == inbound.sid {
             outcome.deliveries[last].messages.append(message)
         } else if let earlier = outcome.deliveries.firstIndex(where: { $0.sid == inbound.sid }) {
             outcome.deliveries[earlier].messages.append(message)
         } else {
-            outcome.deliveries.append((inbound.sid, subscription.buffer, [message]))
+            outcome.deliveries.append((inbound.sid, self.subscriptions.values[index].buffer, [message]))
         }
-        if let maximum = subscription.maximum, subscription.delivered >= maximum {
+        if let maximum = self.subscriptions.values[index].maximum, self.subscriptions.values[index].delivered >= maximum
+        {
+            let buffer = self.subscriptions.values[index].buffer
             self.subscriptions.remove(at: index)
-            outcome.effects.append(.finish(subscription.buffer))
+            outcome.effects.append(.finish(buffer))
         }
     }
 

@@ -44,12 +44,27 @@ public struct NATSSubscription: AsyncSequence, Sendable {
         Iterator(subscription: self)
     }
 
-    /// Reads messages in arrival order.
+    /// Reads messages in arrival order. It takes what has arrived in one batch and hands it out
+    /// without locking; a batch taken no longer counts as pending.
     public struct Iterator: AsyncIteratorProtocol {
         let subscription: NATSSubscription
+        private var batch: [NATSMessage] = []
+        private var position = 0
+
+        init(subscription: NATSSubscription) {
+            self.subscription = subscription
+        }
 
         /// The next message, or nil when the subscription ended or the task was cancelled.
         public mutating func next() async -> NATSMessage? {
+            if self.position == self.batch.count {
+                self.batch = self.subscription.buffer.takeAll()
+                self.position = 0
+            }
+            if self.position < self.batch.count {
+                self.position += 1
+                return self.batch[self.position - 1]
+            }
             let message = await self.subscription.buffer.next()
             if message == nil && Task.isCancelled { self.subscription.unsubscribe() }
             return message

@@ -110,5 +110,22 @@ final class SubscriptionBuffer: Sendable {
     }
 
     /// Messages queued and not yet consumed.
+    /// Takes every message waiting now, in order, so an iterator can hand them out without
+    /// taking the lock for each; they no longer count against the limit.
+    func takeAll() -> [NATSMessage] {
+        self.storage.withLock { storage in
+            guard storage.head < storage.items.count else { return [] }
+            var taken: [NATSMessage] = []
+            if storage.head == 0 {
+                swap(&taken, &storage.items)
+            } else {
+                taken = Array(storage.items[storage.head...])
+                storage.items.removeAll(keepingCapacity: true)
+            }
+            storage.head = 0
+            return taken
+        }
+    }
+
     var count: Int { self.storage.withLock { $0.count } }
 }
