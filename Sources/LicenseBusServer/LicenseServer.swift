@@ -2,6 +2,7 @@ public import LicenseBusCore
 internal import LicenseBusCrypto
 internal import LicenseBusLog
 internal import LicenseBusNATS
+internal import LicenseClient
 import Synchronization
 
 /// Distributes one license over NATS (SPEC §3): publishes the envelope at start, every
@@ -165,22 +166,17 @@ public final class LicenseServer: Sendable {
     /// Logs connection events; a failed connect attempt only when its error differs from the
     /// last one logged since the last connection.
     private func logEvents(of connection: NATSConnection) async {
-        var lastFailure: String?
+        var failures = ConnectFailureLog()
         for await event in connection.events {
             switch event {
             case .connected(let server), .reconnected(let server):
-                lastFailure = nil
+                failures.connected()
                 self.configuration.logger.log(.info, "connected to NATS", fields: [("server", server)])
                 self.publish(on: connection, reason: "connected")
             case .disconnected(let error):
                 self.configuration.logger.log(.warning, "NATS disconnected: \(error.message)")
-            case .connectFailed(let server, let error) where error.description != lastFailure:
-                lastFailure = error.description
-                self.configuration.logger.log(
-                    .warning,
-                    "cannot connect to NATS (retrying): \(error)",
-                    fields: [("server", server)]
-                )
+            case .connectFailed(let server, let error):
+                failures.failed(error, server: server, logger: self.configuration.logger)
             case .error(let error): self.configuration.logger.log(.warning, "NATS: \(error.message)")
             default: break
             }

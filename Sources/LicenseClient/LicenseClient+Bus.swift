@@ -65,24 +65,19 @@ extension LicenseClient {
     /// connect attempt is logged when its error differs from the last one logged (an outage
     /// does not fill the host app's log), and again after the next connection.
     func watchEvents(of connection: NATSConnection) async {
-        var lastFailure: String?
+        var failures = ConnectFailureLog()
         for await event in connection.events {
             switch event {
             case .connected:
-                lastFailure = nil
+                failures.connected()
             case .reconnected(let server):
-                lastFailure = nil
+                failures.connected()
                 self.configuration.logger.log(.info, "reconnected to NATS", fields: [("server", server)])
                 await self.askForLicense(on: connection, until: .now.advanced(by: .seconds(2)))
             case .disconnected(let error):
                 self.configuration.logger.log(.info, "NATS disconnected: \(error.message); the license state is kept")
-            case .connectFailed(let server, let error) where error.description != lastFailure:
-                lastFailure = error.description
-                self.configuration.logger.log(
-                    .warning,
-                    "cannot connect to NATS (retrying): \(error)",
-                    fields: [("server", server)]
-                )
+            case .connectFailed(let server, let error):
+                failures.failed(error, server: server, logger: self.configuration.logger)
             default: break
             }
         }
