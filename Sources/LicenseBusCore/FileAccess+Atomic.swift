@@ -24,7 +24,8 @@ extension FileAccess {
 
     /// Replaces `path` atomically: a temporary file in the same folder, created with exactly
     /// `mode` whatever the umask, written, fsynced, renamed over `path`, then the folder fsynced.
-    /// A crash at any point leaves the old file or the new one, never a torn one.
+    /// A crash at any point leaves the old file or the new one, never a torn one; the temporary
+    /// file a killed writer left behind is removed by the next write in that folder.
     /// - Parameters:
     ///   - path: The file to replace (created if absent). A symlink there is refused.
     ///   - bytes: The new content.
@@ -39,7 +40,9 @@ extension FileAccess {
             )
         }
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        let temporary = folder + "/.license-tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        removeAbandonedTemporaries(in: folder)
+        let temporary =
+            folder + "/\(temporaryPrefix)\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(mode))
         guard descriptor >= 0 else { throw systemError(temporary) }
         var written = 0
@@ -68,6 +71,25 @@ extension FileAccess {
         if folderDescriptor >= 0 {
             fsync(folderDescriptor)
             close(folderDescriptor)
+        }
+    }
+
+    private static let temporaryPrefix = ".license-tmp-"
+
+    /// Removes `.license-tmp-<pid>-*` files in `folder` whose writer is no longer running (a
+    /// writer killed between create and rename). Files of running writers are left alone.
+    static func removeAbandonedTemporaries(in folder: String) {
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix(temporaryPrefix),
+                let pid = Int32(name.dropFirst(temporaryPrefix.count).prefix { $0 != "-" }), pid > 0,
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            unlink(folder + "/" + name)
         }
     }
 }

@@ -100,7 +100,7 @@ struct KeyFileTests {
         }
     }
 
-    @Test("writers killed at random points never leave a torn key file")
+    @Test("writers killed at random points never leave a torn key file; their temporary files are cleaned up")
     func killedWriters() async throws {
         let folder = try TemporaryDirectory()
         let path = folder.path + "/license.key"
@@ -117,6 +117,14 @@ struct KeyFileTests {
             let text = try FileAccess.readText(path)
             #expect(envelopes.map { $0 + "\n" }.contains(text), "round \(round): torn file")
         }
+        // The next write removes what killed writers left, and keeps a running writer's file.
+        let running = try folder.write(".license-tmp-\(getpid())-inflight", "partial")
+        try LicenseKeyFile(location: KeyFileLocation(path: path, rule: .setting)).write(envelopes[1])
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasPrefix(".license-tmp-")
+        }
+        #expect(left == [".license-tmp-\(getpid())-inflight"])
+        #expect(FileAccess.exists(running))
     }
 
     @Test("two processes writing the same key file at once leave a valid one")
