@@ -185,6 +185,40 @@ struct TLSTests {
         #expect(mismatched?.message.contains("does not belong") == true, "\(String(describing: mismatched))")
     }
 
+    @Test(
+        "cluster over TLS: a server announced by IP address is verified against the host name the client was given"
+    )
+    func discoveredByIP() async throws {
+        // Certificates for "localhost" only: verifying 127.0.0.1 as itself would fail.
+        let tls = tlsServerConfiguration(certificate: "named")
+        let seed = try NATSServerProcess(
+            configuration: tls,
+            arguments: ["--cluster_name", "tls", "--cluster", "nats://127.0.0.1:-1"]
+        )
+        let routePort = try #require(await ReconnectTests.routePort(of: seed))
+        let other = try NATSServerProcess(
+            configuration: tls,
+            arguments: [
+                "--cluster_name", "tls", "--cluster", "nats://127.0.0.1:-1", "--routes",
+                "nats://127.0.0.1:\(routePort)",
+            ]
+        )
+        let connection = try await NATSConnection.connect(
+            try testConfiguration("tls://localhost:\(seed.port)") { $0.tlsCAFile = self.files.path("ca.pem") }
+        )
+        #expect(
+            await eventually(timeout: .seconds(10)) {
+                connection.serverInfo.connectURLs.contains("127.0.0.1:\(other.port)")
+            }
+        )
+        seed.crash()
+        #expect(
+            await eventually(timeout: .seconds(10)) { connection.statistics.reconnects == 1 && connection.isConnected }
+        )
+        try await connection.flush()
+        await connection.close()
+    }
+
     @Test("server restarted: reconnect over TLS with subscriptions restored")
     func reconnectOverTLS() async throws {
         let server = try NATSServerProcess(configuration: tlsServerConfiguration())

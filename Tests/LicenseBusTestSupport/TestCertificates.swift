@@ -7,6 +7,7 @@ import Foundation
 /// |---|---|
 /// | `ca.pem` | the trusted CA |
 /// | `server.pem`, `server.key` | valid for `localhost` and `127.0.0.1` |
+/// | `named.pem`, `named.key` | valid for `localhost` only (no IP address) |
 /// | `expired.pem`, `expired.key` | same names, expired in 2021 |
 /// | `wronghost.pem`, `wronghost.key` | valid, but for `other.example` only |
 /// | `stranger.pem`, `stranger.key` | valid names, signed by the untrusted CA |
@@ -40,6 +41,7 @@ public final class TestCertificates: Sendable {
         try self.write("serial", "1000\n")
         let names = "subjectAltName=DNS:localhost,IP:127.0.0.1"
         try self.makeLeaf("server", by: "ca", extensions: names + "\nextendedKeyUsage=serverAuth")
+        try self.makeLeaf("named", by: "ca", extensions: "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth")
         try self.makeLeaf(
             "expired",
             by: "ca",
