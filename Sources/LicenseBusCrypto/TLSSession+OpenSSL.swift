@@ -26,7 +26,11 @@ public final class TLSSession {
                 underlying: OpenSSLErrorQueue.drain()
             )
         }
-        guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+        let input = BIO_new(BIO_s_mem())
+        let output = BIO_new(BIO_s_mem())
+        guard let input, let output else {
+            BIO_free(input)
+            BIO_free(output)
             SSL_free(ssl)
             throw CryptoError(
                 .invalidConfiguration,
