@@ -45,6 +45,29 @@ struct LicenseToolTests {
         #expect(try licenseTool(["keygen"]).status == 2)
     }
 
+    @Test("nkey writes a 0600 user seed that Python's nkeys reads as the printed public key, and never overwrites")
+    func nkey() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path + "/user.nk"
+        let result = try licenseTool(["nkey", "--out", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let publicKey = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(publicKey.hasPrefix("U") && publicKey.count == 56)
+        let seed = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(seed.hasPrefix("SU"))
+        #expect(!result.stdout.contains(seed) && !result.stderr.contains(seed))
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        let python = try ProcessRunner.run(
+            "python3",
+            ["-c", "import nkeys, sys; print(nkeys.from_seed(sys.argv[1].encode()).public_key.decode())", seed]
+        )
+        #expect(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == publicKey, "\(python.stderr)")
+        let again = try licenseTool(["nkey", "--out", path])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already exists"))
+        #expect(try licenseTool(["nkey"]).status == 2)
+    }
+
     @Test("distribution-key prints one KID:KEY entry of 32 random bytes")
     func distributionKey() throws {
         let result = try licenseTool(["distribution-key", "--kid", "dk-test"])
