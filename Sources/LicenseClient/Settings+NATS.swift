@@ -46,19 +46,22 @@ extension Settings {
     }
 
     /// `NATS_CA`, `NATS_CERT` + `NATS_KEY` (the key owner-only) and `NATS_TLS_FIRST`; any of
-    /// them makes TLS required. The files' contents are loaded when the connection starts.
+    /// them makes TLS required. The files are loaded here, as the connection will load them, so
+    /// a bad one stops the program at start naming its setting.
     private func applyTLSSettings(to configuration: inout NATSConfiguration) throws(SettingsError) {
         if let path = self.value("NATS_CA") {
-            try Self.checkReadable(path, setting: "NATS_CA")
+            try Self.checkFile(path, setting: "NATS_CA")
             configuration.tlsCAFile = path
+            try Self.load(NATSConfiguration(tlsCAFile: path), setting: "NATS_CA")
         }
         switch (self.value("NATS_CERT"), self.value("NATS_KEY")) {
         case (nil, nil): break
         case (let certificate?, let key?):
-            try Self.checkReadable(certificate, setting: "NATS_CERT")
-            try Self.checkReadable(key, setting: "NATS_KEY", isSecret: true)
+            try Self.checkFile(certificate, setting: "NATS_CERT")
+            try Self.checkFile(key, setting: "NATS_KEY", isSecret: true)
             configuration.tlsCertificateFile = certificate
             configuration.tlsKeyFile = key
+            try Self.load(configuration, setting: "NATS_CERT")
         case (nil, _?):
             throw SettingsError(setting: "NATS_CERT", "NATS_KEY is set but NATS_CERT is not; mutual TLS needs both")
         case (_?, nil):
@@ -72,22 +75,29 @@ extension Settings {
         }
     }
 
-    /// Checks that a file can be read (up to 4 MiB); a secret one must also be owner-only.
-    private static func checkReadable(_ path: String, setting: String, isSecret: Bool = false) throws(SettingsError) {
+    /// Loads the TLS files of `configuration`; a failure is a fault of `setting`.
+    private static func load(_ configuration: NATSConfiguration, setting: String) throws(SettingsError) {
         do {
-            let mode = try FileAccess.permissions(path)
-            if isSecret && mode & 0o077 != 0 {
-                throw SettingsError(
-                    setting: setting,
-                    "\(path) is readable by group or others (mode 0\(String(mode, radix: 8))); it holds a secret",
-                    hint: "chmod 600 \(path)"
-                )
-            }
-            _ = try FileAccess.read(path, limit: 4 << 20)
-        } catch let error as SettingsError {
-            throw error
+            try configuration.checkTLSFiles()
+        } catch {
+            throw SettingsError(setting: setting, error.message)
+        }
+    }
+
+    /// Checks that `path` exists; a secret file must also be readable by its owner only.
+    private static func checkFile(_ path: String, setting: String, isSecret: Bool = false) throws(SettingsError) {
+        let mode: UInt32
+        do {
+            mode = try FileAccess.permissions(path)
         } catch {
             throw SettingsError(setting: setting, "cannot read \(error)")
+        }
+        guard !isSecret || mode & 0o077 == 0 else {
+            throw SettingsError(
+                setting: setting,
+                "\(path) is readable by group or others (mode 0\(String(mode, radix: 8))); it holds a secret",
+                hint: "chmod 600 \(path)"
+            )
         }
     }
 
@@ -97,19 +107,10 @@ extension Settings {
         setting: String,
         parse: (String) throws(NATSError) -> Value
     ) throws(SettingsError) -> Value {
+        try checkFile(path, setting: setting, isSecret: true)
         let text: String
         do {
-            let mode = try FileAccess.permissions(path)
-            guard mode & 0o077 == 0 else {
-                throw SettingsError(
-                    setting: setting,
-                    "\(path) is readable by group or others (mode 0\(String(mode, radix: 8))); it holds a secret",
-                    hint: "chmod 600 \(path)"
-                )
-            }
             text = try FileAccess.readText(path, limit: 4096)
-        } catch let error as SettingsError {
-            throw error
         } catch {
             throw SettingsError(setting: setting, "cannot read \(error)")
         }

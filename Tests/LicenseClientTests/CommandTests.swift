@@ -245,7 +245,7 @@ struct NATSSettingsTests {
     }
 
     @Test(
-        "NATS_CA, NATS_CERT + NATS_KEY, NATS_TLS_FIRST: used when good; a missing file, a loose key, half a pair or a bad flag is refused naming the setting"
+        "NATS_CA, NATS_CERT + NATS_KEY, NATS_TLS_FIRST: used when good; a missing or unloadable file, a loose or foreign key, half a pair or a bad flag is refused naming the setting"
     )
     func tlsSettings() throws {
         let files = TestCertificates.shared
@@ -267,6 +267,11 @@ struct NATSSettingsTests {
         )
         let cases: [([String: String], String, String)] = [
             (["NATS_CA": folder.path + "/missing.pem"], "NATS_CA", "cannot read"),
+            (["NATS_CA": files.path("client.key")], "NATS_CA", "cannot load CA certificates"),
+            (
+                ["NATS_CERT": files.path("client.pem"), "NATS_KEY": files.path("server.key")], "NATS_CERT",
+                "does not belong",
+            ),
             (["NATS_CERT": files.path("client.pem"), "NATS_KEY": looseKey], "NATS_KEY", "readable by group or others"),
             (["NATS_CERT": files.path("client.pem")], "NATS_KEY", "needs both"),
             (["NATS_KEY": files.path("client.key")], "NATS_CERT", "needs both"),

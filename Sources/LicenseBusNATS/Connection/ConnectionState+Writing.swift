@@ -28,7 +28,7 @@ extension ConnectionState {
     /// queue (bytes queued meanwhile came later). Returns whether the I/O thread must be woken.
     /// A write to a socket of an earlier session changes nothing: its bytes died with it.
     mutating func finishDirectWrite(rest: ArraySlice<UInt8>, generation: UInt64) -> Bool {
-        guard generation == self.sessionGeneration, self.directSocket != nil else { return false }
+        guard generation == self.sessionGeneration else { return false }
         self.isWriting = false
         if !rest.isEmpty { self.outbound.insert(contentsOf: rest, at: 0) }
         return !self.outbound.isEmpty && self.requestWake()

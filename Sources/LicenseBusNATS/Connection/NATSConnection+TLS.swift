@@ -8,18 +8,9 @@ extension NATSConnection {
     func tlsContext() throws(NATSError) -> TLSClientContext {
         try self.tlsContextCache.withLock { (cache) throws(NATSError) -> TLSClientContext in
             if let context = cache { return context }
-            let files = TLSClientConfiguration(
-                caFile: self.configuration.tlsCAFile,
-                certificateFile: self.configuration.tlsCertificateFile,
-                keyFile: self.configuration.tlsKeyFile
-            )
-            do throws(CryptoError) {
-                let context = try TLSClientContext(files)
-                cache = context
-                return context
-            } catch {
-                throw NATSError(tls: error)
-            }
+            let context = try self.configuration.makeTLSContext()
+            cache = context
+            return context
         }
     }
 
@@ -42,6 +33,30 @@ extension NATSConnection {
         }
         try stream.startTLS(session) { (events) throws(NATSError) in
             try self.waitReady(stream.descriptor, events: events, until: deadline)
+        }
+    }
+}
+
+extension NATSConfiguration {
+    /// Loads the TLS files (CA certificates, client certificate and key) as a connection does,
+    /// so a program can refuse a bad file at start instead of at its first connect.
+    /// - Throws: ``NATSError`` `invalidConfiguration` naming the file and what is wrong with it.
+    public func checkTLSFiles() throws(NATSError) {
+        _ = try self.makeTLSContext()
+    }
+
+    /// A TLS context of this configuration's files (the system store without a CA file).
+    func makeTLSContext() throws(NATSError) -> TLSClientContext {
+        do throws(CryptoError) {
+            return try TLSClientContext(
+                TLSClientConfiguration(
+                    caFile: self.tlsCAFile,
+                    certificateFile: self.tlsCertificateFile,
+                    keyFile: self.tlsKeyFile
+                )
+            )
+        } catch {
+            throw NATSError(tls: error)
         }
     }
 }

@@ -10,10 +10,10 @@ extension NATSConnection {
     public func flush(timeout: Duration = .seconds(10)) async throws {
         let id = self.makeWaiterID()
         try await self.waitFor(id: id, timeout: timeout) { (continuation: CheckedContinuation<Void, any Error>) in
-            let (effect, mustWake) = self.state.withLock { state in
-                (state.addFlush(id: id, continuation), state.phase == .connected && state.requestWake())
+            let (effect, handoff) = self.state.withLock { state in
+                (state.addFlush(id: id, continuation), state.handOff(direct: false))
             }
-            if mustWake { self.wake.signal() }
+            self.carryOut(handoff)
             if let effect { self.perform([effect]) }
         }
     }
@@ -69,8 +69,8 @@ extension NATSConnection {
     /// - Parameter timeout: The longest wait for each round trip (default 30 s).
     /// - Throws: ``NATSError`` `timeout` or `connectionClosed`; the connection is closed either way.
     public func drain(timeout: Duration = .seconds(30)) async throws {
-        let (sids, mustWake) = self.state.withLock { state -> ([UInt64], Bool) in
-            guard !state.isClosed else { return ([], false) }
+        let (sids, handoff) = self.state.withLock { state -> ([UInt64], ConnectionState.WriteHandoff) in
+            guard !state.isClosed else { return ([], .none) }
             let inboxSID = state.inbox?.sid
             var drained: [UInt64] = []
             for sid in state.subscriptions.keys where sid != inboxSID {
@@ -78,9 +78,9 @@ extension NATSConnection {
                 state.subscriptions[sid]?.isDraining = true
                 drained.append(sid)
             }
-            return (drained, state.phase == .connected && state.requestWake())
+            return (drained, state.handOff(direct: false))
         }
-        if mustWake { self.wake.signal() }
+        self.carryOut(handoff)
         var failure: (any Error)?
         do {
             try await self.flush(timeout: timeout)

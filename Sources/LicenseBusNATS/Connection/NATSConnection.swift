@@ -118,20 +118,21 @@ public final class NATSConnection: Sendable {
     /// - Throws: ``NATSError`` `connectionClosed` or `invalidSubject`.
     public func subscribe(to subject: String, queue: String? = nil) throws(NATSError) -> NATSSubscription {
         let buffer = SubscriptionBuffer(limit: self.configuration.subscriptionBufferLimit)
-        let (sid, mustWake) = try self.state.withLock { (state) throws(NATSError) -> (UInt64, Bool) in
+        let (sid, handoff) = try self.state.withLock {
+            (state) throws(NATSError) -> (UInt64, ConnectionState.WriteHandoff) in
             let sid = try state.addSubscription(subject: subject, queue: queue, buffer: buffer)
-            return (sid, state.phase == .connected && state.requestWake())
+            return (sid, state.handOff(direct: false))
         }
-        if mustWake { self.wake.signal() }
+        self.carryOut(handoff)
         return NATSSubscription(sid: sid, subject: subject, queue: queue, buffer: buffer, connection: self)
     }
 
     /// Unsubscribes now, or after `maximum` messages in total have been delivered.
     func unsubscribe(sid: UInt64, after maximum: UInt64?) {
-        let (effects, mustWake) = self.state.withLock { state in
-            (state.removeSubscription(sid: sid, after: maximum), state.phase == .connected && state.requestWake())
+        let (effects, handoff) = self.state.withLock { state in
+            (state.removeSubscription(sid: sid, after: maximum), state.handOff(direct: false))
         }
-        if mustWake { self.wake.signal() }
+        self.carryOut(handoff)
         self.perform(effects)
     }
 
