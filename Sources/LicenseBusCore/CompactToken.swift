@@ -11,6 +11,8 @@ struct CompactToken {
 
     /// The trimmed token's bytes.
     let bytes: [UInt8]
+    /// The trimmed token as text (the caller's string itself when there was nothing to trim).
+    let text: String
     /// The byte range of each part (between the dots).
     let ranges: [Range<Int>]
 
@@ -47,10 +49,8 @@ struct CompactToken {
             throw LicenseError(.malformed, "the \(what) has \(ranges.count) parts; \(partCount) are required")
         }
         self.ranges = ranges
+        self.text = self.bytes.count == raw.utf8.count ? raw : String(decoding: self.bytes, as: UTF8.self)
     }
-
-    /// The trimmed token as text.
-    var text: String { String(decoding: self.bytes, as: UTF8.self) }
 
     /// The raw (still encoded) bytes of part `index`.
     func raw(_ index: Int) -> ArraySlice<UInt8> { self.bytes[self.ranges[index]] }

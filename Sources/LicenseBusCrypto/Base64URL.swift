@@ -6,10 +6,14 @@
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, character) in alphabet.enumerated() {
-            table[Int(character)] = UInt8(index)
+    /// For each position in a group of four characters, the 6 bits of each character already
+    /// shifted into place in a 24-bit group; 0xFF00_0000 marks a character outside the alphabet.
+    private static let groupTable: [UInt32] = {
+        var table = [UInt32](repeating: 0xFF00_0000, count: 4 * 256)
+        for position in 0..<4 {
+            for (index, character) in alphabet.enumerated() {
+                table[position * 256 + Int(character)] = UInt32(index) << (18 - 6 * position)
+            }
         }
         return table
     }()
@@ -75,46 +79,33 @@ public enum Base64URL {
         let rest = count % 4
         let outputCount = fullGroups * 3 + (rest == 0 ? 0 : rest - 1)
         var valid = true
-        let output = decodeTable.withUnsafeBufferPointer { table in
+        let output = groupTable.withUnsafeBufferPointer { groups in
             [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
                 var input = 0
                 var written = 0
+                var invalid: UInt32 = 0
                 for _ in 0..<fullGroups {
-                    let a = table[Int(ascii[input])]
-                    let b = table[Int(ascii[input + 1])]
-                    let c = table[Int(ascii[input + 2])]
-                    let d = table[Int(ascii[input + 3])]
-                    if (a | b | c | d) & 0xC0 != 0 {
-                        valid = false
-                        break
-                    }
-                    out[written] = a << 2 | b >> 4
-                    out[written + 1] = (b & 0x0F) << 4 | c >> 2
-                    out[written + 2] = (c & 0x03) << 6 | d
+                    let group =
+                        groups[Int(ascii[input])] | groups[256 + Int(ascii[input + 1])]
+                        | groups[512 + Int(ascii[input + 2])] | groups[768 + Int(ascii[input + 3])]
+                    invalid |= group
+                    out[written] = UInt8(truncatingIfNeeded: group >> 16)
+                    out[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                    out[written + 2] = UInt8(truncatingIfNeeded: group)
                     input += 4
                     written += 3
                 }
-                if valid && rest == 2 {
-                    let a = table[Int(ascii[input])]
-                    let b = table[Int(ascii[input + 1])]
-                    if (a | b) & 0xC0 != 0 || b & 0x0F != 0 {
-                        valid = false
-                    } else {
-                        out[written] = a << 2 | b >> 4
-                        written += 1
-                    }
-                } else if valid && rest == 3 {
-                    let a = table[Int(ascii[input])]
-                    let b = table[Int(ascii[input + 1])]
-                    let c = table[Int(ascii[input + 2])]
-                    if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 {
-                        valid = false
-                    } else {
-                        out[written] = a << 2 | b >> 4
-                        out[written + 1] = (b & 0x0F) << 4 | c >> 2
-                        written += 2
-                    }
+                // The last 2 or 3 characters: their unused low bits must be zero (canonical form).
+                if rest >= 2 {
+                    var group = groups[Int(ascii[input])] | groups[256 + Int(ascii[input + 1])]
+                    if rest == 3 { group |= groups[512 + Int(ascii[input + 2])] }
+                    let unused: UInt32 = rest == 2 ? 0xFFFF : 0xFF
+                    invalid |= group & 0xFF00_0000 | (group & unused == 0 ? 0 : 0x0100_0000)
+                    out[written] = UInt8(truncatingIfNeeded: group >> 16)
+                    if rest == 3 { out[written + 1] = UInt8(truncatingIfNeeded: group >> 8) }
+                    written += rest - 1
                 }
+                valid = invalid & 0xFF00_0000 == 0
                 initialized = valid ? written : 0
             }
         }

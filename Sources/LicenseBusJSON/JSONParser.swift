@@ -148,12 +148,24 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws(Failure) -> JSONValue {
         let start = self.index
-        if self.current == UInt8(ascii: "-") { self.index += 1 }
+        let negative = self.current == UInt8(ascii: "-")
+        if negative { self.index += 1 }
         guard let first = self.current, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
             throw self.failure("invalid number")
         }
         self.index += 1
-        if first != UInt8(ascii: "0") { self.skipDigits() }
+        // Accumulated as a negative number, so that Int64.min fits; nil once it overflows.
+        var value: Int64? = -Int64(first - UInt8(ascii: "0"))
+        if first != UInt8(ascii: "0") {
+            while let byte = self.current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if let current = value {
+                    let (scaled, overflow) = current.multipliedReportingOverflow(by: 10)
+                    let (next, underflow) = scaled.subtractingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+                    value = overflow || underflow ? nil : next
+                }
+                self.index += 1
+            }
+        }
         var isInteger = true
         if self.current == UInt8(ascii: ".") {
             isInteger = false
@@ -166,11 +178,12 @@ public struct JSONParser {
             if self.current == UInt8(ascii: "+") || self.current == UInt8(ascii: "-") { self.index += 1 }
             guard self.skipDigits() > 0 else { throw self.failure("invalid exponent") }
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self)
-        if isInteger, let value = Int64(text) {
-            return .integer(value)
+        if isInteger, let value {
+            if negative { return .integer(value) }
+            if value != .min { return .integer(-value) }
         }
-        return .decimal(text)
+        let literal = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
+        return .decimal(String(decoding: literal, as: UTF8.self))
     }
 
     @discardableResult

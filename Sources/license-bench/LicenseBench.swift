@@ -7,7 +7,7 @@ import Darwin
 /// license-bench: speed figures, printed one line each (docs/benchmarks.md says how to run them).
 ///
 ///     license-bench crypto [SECONDS]            license verify / envelope open rates (default 2 s per figure)
-///     license-bench verify-stages [SECONDS]     one RS256 license verify, stage by stage
+///     license-bench verify-stages [SECONDS [STAGE]]  one RS256 license verify, stage by stage
 ///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
 ///     license-bench distribution [CLIENTS]      start-to-enterprise, allows(), fan-out, server RSS ($NATS_URL)
 @main
@@ -17,7 +17,10 @@ enum LicenseBench {
         do {
             switch arguments.first {
             case "verify-stages":
-                try VerifyStagesBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
+                try VerifyStagesBenchmark.run(
+                    secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2,
+                    only: arguments.count > 2 ? arguments[2] : nil
+                )
             case "crypto":
                 try CryptoBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
             case "distribution":
@@ -31,7 +34,7 @@ enum LicenseBench {
                 try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
             default:
                 print(
-                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS]"
+                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS]"
                 )
                 exit(2)
             }

@@ -5,7 +5,7 @@ import LicenseBusJSON
 /// Where the time of one license verify goes (RS256, RSA-2048): each stage alone, single-threaded,
 /// so the difference between `license-verify` and `rsa-verify` can be attributed.
 enum VerifyStagesBenchmark {
-    static func run(secondsPerFigure: Double) throws {
+    static func run(secondsPerFigure: Double, only: String?) throws {
         let key = try RSAPrivateKey.generate(bits: 2048)
         let claims: [String: JSONValue] = [
             "iss": .string("https://vendor.example"), "aud": .string("ai-agent-os"), "sub": .string("cust-1"),
@@ -39,7 +39,7 @@ enum VerifyStagesBenchmark {
             ),
             ("license-verify", { _ = try verifier.verifyIgnoringTime(token) }),
         ]
-        for (name, body) in stages {
+        for (name, body) in stages where only == nil || only == name {
             CryptoBenchmark.report("verify-stage", "stage=\(name)", try CryptoBenchmark.measure(secondsPerFigure, body))
         }
     }

@@ -29,6 +29,21 @@ struct Base64URLTests {
         #expect(Base64URL.decode(text) == nil)
     }
 
+    @Test("a byte outside the alphabet is rejected at every position of a full group and of a tail")
+    func everyForeignByteEverywhere() {
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let valid = Array("Zm9vYmFyYg".utf8)
+        #expect(valid.withUnsafeBytes { Base64URL.decode($0) } == Array("foobarb".utf8))
+        for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
+            for position in valid.indices {
+                var text = valid
+                text[position] = byte
+                let decoded = text.withUnsafeBytes { Base64URL.decode($0) }
+                #expect(decoded == nil, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
     @Test("round-trips every length from 0 to 300 bytes of every value")
     func roundTrip() {
         for length in 0...300 {

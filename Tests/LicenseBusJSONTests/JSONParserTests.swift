@@ -27,7 +27,15 @@ struct JSONParserTests {
     func hugeNumbers() throws {
         #expect(try parse("9223372036854775807") == .integer(.max))
         #expect(try parse("9223372036854775808") == .decimal("9223372036854775808"))
+        #expect(try parse("-9223372036854775808") == .integer(.min))
         #expect(try parse("-9223372036854775809") == .decimal("-9223372036854775809"))
+        #expect(try parse("-0") == .integer(0))
+        #expect(
+            try parse("[0, -7, 10, 1767225600]")
+                == .array([.integer(0), .integer(-7), .integer(10), .integer(1_767_225_600)])
+        )
+        #expect(try parse("12.50") == .decimal("12.50"))
+        #expect(try parse("-3E+2") == .decimal("-3E+2"))
         let huge = String(repeating: "9", count: 5000)
         #expect(try parse(huge) == .decimal(huge))
     }
