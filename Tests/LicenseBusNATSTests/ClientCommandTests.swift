@@ -1,0 +1,64 @@
+import Testing
+
+@testable import LicenseBusNATS
+
+@Suite("Encoding what the client sends")
+struct ClientCommandTests {
+    private func encodedPublish(
+        _ subject: String,
+        reply: String?,
+        headers: String?,
+        payload: [UInt8],
+        after existing: [UInt8] = []
+    ) -> String {
+        var buffer = existing
+        payload.withUnsafeBytes { bytes in
+            ClientCommand.publish(
+                subject: subject,
+                replyTo: reply,
+                headers: headers.map { Array($0.utf8) },
+                payload: bytes,
+                into: &buffer
+            )
+        }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    @Test(
+        "PUB and HPUB are byte for byte the protocol's, at every digit count, after bytes already queued",
+        arguments: [0, 1, 9, 10, 99, 100, 999, 1000, 65_536]
+    )
+    func publish(size: Int) {
+        let payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)
+        let body = String(repeating: "x", count: size)
+        #expect(encodedPublish("a.b", reply: nil, headers: nil, payload: payload) == "PUB a.b \(size)\r\n\(body)\r\n")
+        #expect(
+            encodedPublish("a.b", reply: "_INBOX.r.1", headers: nil, payload: payload, after: Array("PING\r\n".utf8))
+                == "PING\r\nPUB a.b _INBOX.r.1 \(size)\r\n\(body)\r\n"
+        )
+        let headers = "NATS/1.0\r\nK: v\r\n\r\n"
+        let total = headers.utf8.count + size
+        #expect(
+            encodedPublish("é.ü", reply: "r", headers: headers, payload: payload)
+                == "HPUB é.ü r \(headers.utf8.count) \(total)\r\n\(headers)\(body)\r\n"
+        )
+        #expect(
+            encodedPublish("s", reply: nil, headers: headers, payload: payload)
+                == "HPUB s \(headers.utf8.count) \(total)\r\n\(headers)\(body)\r\n"
+        )
+    }
+
+    @Test("many publishes appended one after another keep every operation whole and in order")
+    func manyInOneBuffer() {
+        var buffer: [UInt8] = []
+        var expected = ""
+        for index in 0..<2000 {
+            let payload = Array("m\(index)".utf8)
+            payload.withUnsafeBytes {
+                ClientCommand.publish(subject: "s.\(index)", replyTo: nil, headers: nil, payload: $0, into: &buffer)
+            }
+            expected += "PUB s.\(index) \(payload.count)\r\nm\(index)\r\n"
+        }
+        #expect(String(decoding: buffer, as: UTF8.self) == expected)
+    }
+}
