@@ -19,6 +19,9 @@ enum ClientCommand {
     }
 
     /// `PUB subject [reply] size` or `HPUB subject [reply] hsize tsize`, then the body.
+    ///
+    /// The control line is assembled in a stack buffer and appended in one copy, so a publish
+    /// costs three appends (line, body, CRLF) instead of one per field.
     static func publish(
         subject: String,
         replyTo: String?,
@@ -26,29 +29,36 @@ enum ClientCommand {
         payload: UnsafeRawBufferPointer,
         into buffer: inout [UInt8]
     ) {
-        let bodySize = (headers?.count ?? 0) + payload.count
-        if headers != nil { buffer.append(UInt8(ascii: "H")) }
-        buffer.append(contentsOf: Self.pubVerb)
-        appendText(subject, &buffer)
-        if let replyTo {
-            buffer.append(32)
-            appendText(replyTo, &buffer)
+        let headerCount = headers?.count ?? 0
+        let bodySize = UInt64(headerCount + payload.count)
+        // Subjects are at most 1,024 bytes (SubjectRules), so the line always fits this bound.
+        let lineBound = 5 + subject.utf8.count + 1 + (replyTo?.utf8.count ?? 0) + 1 + 2 * 20 + 3
+        withUnsafeTemporaryAllocation(byteCount: lineBound, alignment: 1) { line in
+            var writer = OperationWriter(output: line, position: 0)
+            if headers != nil { writer.write(UInt8(ascii: "H")) }
+            writer.write(pubVerb)
+            writer.write(subject)
+            writer.write(32)
+            if let replyTo {
+                writer.write(replyTo)
+                writer.write(32)
+            }
+            if headers != nil {
+                writer.write(number: UInt64(headerCount))
+                writer.write(32)
+            }
+            writer.write(number: bodySize)
+            writer.write(13)
+            writer.write(10)
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[0..<writer.position]))
         }
-        buffer.append(32)
-        if let headers {
-            appendNumber(UInt64(headers.count), &buffer)
-            buffer.append(32)
-        }
-        appendNumber(UInt64(bodySize), &buffer)
-        buffer.append(13)
-        buffer.append(10)
         if let headers { buffer.append(contentsOf: headers) }
         buffer.append(contentsOf: payload)
         buffer.append(13)
         buffer.append(10)
     }
 
-    private static let pubVerb: [UInt8] = Array("PUB ".utf8)
+    private static let pubVerb: StaticString = "PUB "
 
     static func subscribe(subject: String, queue: String?, sid: UInt64, into buffer: inout [UInt8]) {
         buffer += [83, 85, 66, 32]
@@ -126,5 +136,48 @@ enum SubjectRules {
     /// Whether a queue group name is valid: non-empty, no white space or NUL.
     static func isValidQueue(_ queue: String) -> Bool {
         !queue.isEmpty && !queue.utf8.contains { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 || $0 == 0 }
+    }
+}
+
+/// Writes the fields of a control line into a buffer known to be long enough.
+private struct OperationWriter {
+    let output: UnsafeMutableRawBufferPointer
+    var position: Int
+
+    mutating func write(_ byte: UInt8) {
+        self.output[self.position] = byte
+        self.position += 1
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, let target = self.output.baseAddress else { return }
+        (target + self.position).copyMemory(from: source, byteCount: bytes.count)
+        self.position += bytes.count
+    }
+
+    mutating func write(_ text: StaticString) {
+        self.write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { self.write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes `value` in decimal.
+    mutating func write(number value: UInt64) {
+        var end = self.position
+        var rest = value
+        repeat {
+            rest /= 10
+            end += 1
+        } while rest > 0
+        self.position = end
+        rest = value
+        repeat {
+            end -= 1
+            self.output[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
     }
 }
