@@ -55,7 +55,8 @@ extension ConnectionState {
             headers: headers,
             payload: inbound.payload
         )
-        if let inbox = self.inbox, inbound.sid == inbox.sid {
+        // Compared by sid first, so that a plain message does not copy the inbox's prefix.
+        if inbound.sid == self.inbox?.sid, let inbox = self.inbox {
             let token = String(inbound.subject.dropFirst(inbox.prefix.count))
             guard let continuation = self.requests.removeValue(forKey: token) else { return }
             if headers?.isNoResponders == true && inbound.payload.isEmpty {

@@ -1,7 +1,7 @@
 /// One operation received from the server.
 enum ServerOperation: Sendable, Equatable {
-    /// `INFO {json}`.
-    case info(ServerInfo)
+    /// `INFO {json}`. Boxed: the large INFO would otherwise make every `MSG` copy as large.
+    indirect case info(ServerInfo)
     /// `MSG` or `HMSG`.
     case message(InboundMessage)
     /// `PING`: must be answered with `PONG`.
