@@ -45,7 +45,10 @@ extension NATSConnection {
                         holdsWriter = !inflight.isEmpty
                         state.isWriting = holdsWriter
                     }
-                    state.wakeRequested = false
+                    // While it has bytes to write, this thread comes back for the queue by itself,
+                    // so publishers need not wake it; only an idle thread (about to wait for input
+                    // alone) must be woken.
+                    state.wakeRequested = holdsWriter
                     return state.isClosed
                 }
                 if closed {
