@@ -58,8 +58,7 @@ public struct NATSSubscription: AsyncSequence, Sendable {
         /// The next message, or nil when the subscription ended or the task was cancelled.
         public mutating func next() async -> NATSMessage? {
             if self.position == self.batch.count {
-                self.batch = self.subscription.buffer.takeAll()
-                self.position = 0
+                (self.batch, self.position) = self.subscription.buffer.takeAll()
             }
             if self.position < self.batch.count {
                 self.position += 1

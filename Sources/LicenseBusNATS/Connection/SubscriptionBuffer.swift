@@ -51,17 +51,25 @@ final class SubscriptionBuffer: Sendable {
         var result = PushResult()
         let waiter = self.storage.withLock { storage -> (CheckedContinuation<NATSMessage?, Never>, NATSMessage)? in
             guard !storage.isFinished else { return nil }
-            var pending = messages[...]
+            var start = 0
             var handOff: (CheckedContinuation<NATSMessage?, Never>, NATSMessage)?
-            if let waiter = storage.waiter, let first = pending.popFirst() {
+            if let waiter = storage.waiter, let first = messages.first {
                 storage.waiter = nil
                 handOff = (waiter, first)
+                start = 1
             }
-            let room = max(0, self.limit - storage.count)
-            storage.items.append(contentsOf: pending.prefix(room))
-            result.dropped = max(0, pending.count - room)
+            let incoming = messages.count - start
+            let taken = min(incoming, max(0, self.limit - storage.count))
+            if storage.count == 0 && taken == incoming {
+                // The usual case: the queue was drained, so this read's array becomes the queue.
+                storage.items = messages
+                storage.head = start
+            } else {
+                storage.items.append(contentsOf: messages[start..<start + taken])
+            }
+            result.dropped = incoming - taken
             // A message that fits ends an episode; a drop after that starts a new one.
-            if handOff != nil || (room > 0 && !pending.isEmpty) { storage.isDropping = false }
+            if handOff != nil || taken > 0 { storage.isDropping = false }
             if result.dropped > 0 {
                 result.startedDropping = !storage.isDropping
                 storage.isDropping = true
@@ -109,23 +117,19 @@ final class SubscriptionBuffer: Sendable {
         }
     }
 
-    /// Messages queued and not yet consumed.
-    /// Takes every message waiting now, in order, so an iterator can hand them out without
-    /// taking the lock for each; they no longer count against the limit.
-    func takeAll() -> [NATSMessage] {
+    /// Takes every message waiting now, in order (those of `messages` from `start` on), so an
+    /// iterator can hand them out without taking the lock for each; they no longer count against
+    /// the limit. The array is handed over whole, never copied.
+    func takeAll() -> (messages: [NATSMessage], start: Int) {
         self.storage.withLock { storage in
-            guard storage.head < storage.items.count else { return [] }
+            guard storage.head < storage.items.count else { return ([], 0) }
             var taken: [NATSMessage] = []
-            if storage.head == 0 {
-                swap(&taken, &storage.items)
-            } else {
-                taken = Array(storage.items[storage.head...])
-                storage.items.removeAll(keepingCapacity: true)
-            }
-            storage.head = 0
-            return taken
+            swap(&taken, &storage.items)
+            defer { storage.head = 0 }
+            return (taken, storage.head)
         }
     }
 
+    /// Messages queued and not yet consumed.
     var count: Int { self.storage.withLock { $0.count } }
 }
