@@ -10,6 +10,7 @@ import Darwin
 ///     license-bench verify-stages [SECONDS [STAGE]]  one RS256 license verify, stage by stage
 ///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
 ///     license-bench distribution [CLIENTS]      start-to-enterprise, allows(), fan-out, server RSS ($NATS_URL)
+///     license-bench publish-cost [N]            ns per publish on the publishing thread alone (no server)
 @main
 enum LicenseBench {
     static func main() async {
@@ -25,6 +26,10 @@ enum LicenseBench {
                 try CryptoBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
             case "distribution":
                 try await DistributionBenchmark.run(clients: arguments.count > 1 ? Int(arguments[1]) ?? 1000 : 1000)
+            case "publish-cost":
+                try await PublishCostBenchmark.run(
+                    publishesPerRound: arguments.count > 1 ? Int(arguments[1]) ?? 500_000 : 500_000
+                )
             case "pub", "pubsub", "reqrep":
                 guard arguments.count >= 2, let count = Int(arguments[1]), count > 0 else {
                     print("usage: license-bench \(arguments[0]) N [SIZE]")
@@ -34,7 +39,7 @@ enum LicenseBench {
                 try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
             default:
                 print(
-                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS]"
+                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS] | publish-cost [N]"
                 )
                 exit(2)
             }
