@@ -26,7 +26,7 @@ struct ClientCommandTests {
 
     @Test(
         "PUB and HPUB are byte for byte the protocol's, at every digit count, after bytes already queued",
-        arguments: [0, 1, 9, 10, 99, 100, 999, 1000, 65_536]
+        arguments: [0, 1, 9, 10, 31, 32, 33, 99, 100, 999, 1000, 1006, 1007, 1024, 1025, 65_536]
     )
     func publish(size: Int) {
         let payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)

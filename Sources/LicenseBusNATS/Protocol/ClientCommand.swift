@@ -20,8 +20,8 @@ enum ClientCommand {
 
     /// `PUB subject [reply] size` or `HPUB subject [reply] hsize tsize`, then the body.
     ///
-    /// The control line is assembled in a stack buffer and appended in one copy, so a publish
-    /// costs three appends (line, body, CRLF) instead of one per field.
+    /// The operation is assembled in a stack buffer and appended in one copy; a body larger than
+    /// ``inlineBodyLimit`` is appended after the line instead of being copied twice.
     static func publish(
         subject: String,
         replyTo: String?,
@@ -30,11 +30,12 @@ enum ClientCommand {
         into buffer: inout [UInt8]
     ) {
         let headerCount = headers?.count ?? 0
-        let bodySize = UInt64(headerCount + payload.count)
+        let bodySize = headerCount + payload.count
+        let inline = bodySize <= inlineBodyLimit
         // Subjects are at most 1,024 bytes (SubjectRules), so the line always fits this bound.
-        let lineBound = 5 + subject.utf8.count + 1 + (replyTo?.utf8.count ?? 0) + 1 + 2 * 20 + 3
-        withUnsafeTemporaryAllocation(byteCount: lineBound, alignment: 1) { line in
-            var writer = OperationWriter(output: line, position: 0)
+        let lineBound = 5 + subject.utf8.count + 1 + (replyTo?.utf8.count ?? 0) + 1 + 2 * 20 + 2
+        withUnsafeTemporaryAllocation(byteCount: lineBound + (inline ? bodySize + 2 : 0), alignment: 1) { operation in
+            var writer = OperationWriter(output: operation, position: 0)
             if headers != nil { writer.write(UInt8(ascii: "H")) }
             writer.write(pubVerb)
             writer.write(subject)
@@ -47,16 +48,26 @@ enum ClientCommand {
                 writer.write(number: UInt64(headerCount))
                 writer.write(32)
             }
-            writer.write(number: bodySize)
+            writer.write(number: UInt64(bodySize))
             writer.write(13)
             writer.write(10)
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[0..<writer.position]))
+            if inline {
+                if let headers { headers.withUnsafeBytes { writer.write($0) } }
+                writer.write(payload)
+                writer.write(13)
+                writer.write(10)
+            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: operation[0..<writer.position]))
         }
+        guard !inline else { return }
         if let headers { buffer.append(contentsOf: headers) }
         buffer.append(contentsOf: payload)
         buffer.append(13)
         buffer.append(10)
     }
+
+    /// The largest body (headers and payload) copied into the stack buffer with its line.
+    static let inlineBodyLimit = 1024
 
     private static let pubVerb: StaticString = "PUB "
 
@@ -150,8 +161,12 @@ private struct OperationWriter {
     }
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, let target = self.output.baseAddress else { return }
-        (target + self.position).copyMemory(from: source, byteCount: bytes.count)
+        // Fields are short (a subject, a reply subject): a byte loop beats a call to memmove.
+        if bytes.count <= 32 {
+            for index in 0..<bytes.count { self.output[self.position + index] = bytes[index] }
+        } else if let source = bytes.baseAddress, let target = self.output.baseAddress {
+            (target + self.position).copyMemory(from: source, byteCount: bytes.count)
+        }
         self.position += bytes.count
     }
 
