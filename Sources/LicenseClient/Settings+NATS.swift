@@ -121,13 +121,14 @@ extension Settings {
         }
     }
 
-    /// `LICENSE_SUBJECT` (default `license.key`), checked to be a plain subject.
+    /// `LICENSE_SUBJECT` (default `license.key`), checked to be a plain subject: one the NATS
+    /// client accepts, without wildcards (it is published to).
     /// - Returns: The subject.
     /// - Throws: ``SettingsError`` naming the setting when it has white space, wildcards or empty tokens.
     public func subject() throws(SettingsError) -> String {
         let subject = self.value(SettingsName.subject) ?? "license.key"
-        let tokens = subject.split(separator: ".", omittingEmptySubsequences: false)
-        guard !tokens.contains(where: { $0.isEmpty || $0 == "*" || $0 == ">" || $0.contains(" ") }) else {
+        let tokens = subject.split(separator: ".")
+        guard SubjectRules.isValid(subject), !tokens.contains(where: { $0 == "*" || $0 == ">" }) else {
             throw SettingsError(setting: SettingsName.subject, "'\(subject)' is not a plain NATS subject")
         }
         return subject

@@ -48,6 +48,19 @@ struct ClientCommandTests {
         )
     }
 
+    @Test("SUB and UNSUB, with and without queue group and count, at the largest sid")
+    func subscribeAndUnsubscribe() {
+        var buffer: [UInt8] = []
+        ClientCommand.subscribe(subject: "a.>", queue: nil, sid: 1, into: &buffer)
+        ClientCommand.subscribe(subject: "jobs", queue: "workers", sid: .max, into: &buffer)
+        ClientCommand.unsubscribe(sid: 7, after: nil, into: &buffer)
+        ClientCommand.unsubscribe(sid: .max, after: .max, into: &buffer)
+        #expect(
+            String(decoding: buffer, as: UTF8.self)
+                == "SUB a.> 1\r\nSUB jobs workers \(UInt64.max)\r\nUNSUB 7\r\nUNSUB \(UInt64.max) \(UInt64.max)\r\n"
+        )
+    }
+
     @Test("many publishes appended one after another keep every operation whole and in order")
     func manyInOneBuffer() {
         var buffer: [UInt8] = []

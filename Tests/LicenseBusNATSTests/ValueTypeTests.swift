@@ -146,6 +146,36 @@ struct ConnectionStateTests {
         #expect(state.statistics.reconnects == 1)
     }
 
+    @Test("publishers wake an idle I/O thread once; one that holds bytes to write comes back for the queue itself")
+    func wakeOnlyWhenIdle() throws {
+        var state = ConnectionState(configuration: NATSConfiguration())
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        var inflight: [UInt8] = []
+        if state.takeQueue(into: &inflight, releasing: false) { inflight.removeAll() }
+        #expect(!state.takeQueue(into: &inflight, releasing: true))
+        func publish(_ text: String) throws -> ConnectionState.WriteHandoff {
+            try Array(text.utf8).withUnsafeBytes {
+                try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
+            }
+            return state.handOff(direct: false)
+        }
+        func isWake(_ handoff: ConnectionState.WriteHandoff) -> Bool {
+            if case .wake = handoff { true } else { false }
+        }
+        #expect(isWake(try publish("1")))
+        #expect(!isWake(try publish("2")))
+        #expect(state.takeQueue(into: &inflight, releasing: false))
+        #expect(String(decoding: inflight, as: UTF8.self) == "PUB s 1\r\n1\r\nPUB s 1\r\n2\r\n")
+        #expect(!isWake(try publish("3")))
+        inflight.removeAll()
+        #expect(state.takeQueue(into: &inflight, releasing: true))
+        #expect(String(decoding: inflight, as: UTF8.self) == "PUB s 1\r\n3\r\n")
+        inflight.removeAll()
+        #expect(!state.takeQueue(into: &inflight, releasing: true))
+        #expect(inflight.isEmpty)
+        #expect(isWake(try publish("4")))
+    }
+
     @Test("PONGs resolve flushes in order; a timed-out flush keeps its place")
     func pongOrder() throws {
         var state = ConnectionState(configuration: NATSConfiguration())

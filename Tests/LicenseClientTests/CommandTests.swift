@@ -285,4 +285,21 @@ struct NATSSettingsTests {
             #expect(error?.message.contains(words) == true, "\(String(describing: error))")
         }
     }
+
+    @Test(
+        "LICENSE_SUBJECT must be a plain subject: white space of any kind, wildcards and empty tokens are refused naming it",
+        arguments: ["license\tkey", "license key", "license\nkey", "a..b", ".a", "a.", "a.*", "a.>", ">"]
+    )
+    func badSubject(subject: String) {
+        let error = #expect(throws: SettingsError.self) {
+            try Settings(environment: ["LICENSE_SUBJECT": subject]).subject()
+        }
+        #expect(error?.setting == "LICENSE_SUBJECT")
+    }
+
+    @Test("LICENSE_SUBJECT defaults to license.key and takes a plain dotted subject")
+    func goodSubject() throws {
+        #expect(try Settings(environment: [:]).subject() == "license.key")
+        #expect(try Settings(environment: ["LICENSE_SUBJECT": "acme.prod.license"]).subject() == "acme.prod.license")
+    }
 }

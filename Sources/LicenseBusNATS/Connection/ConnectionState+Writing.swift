@@ -24,6 +24,26 @@ extension ConnectionState {
         return self.requestWake() ? .wake : .none
     }
 
+    /// The I/O thread's turn at the queue, its last batch fully written: it gives up the writer
+    /// role (`releasing`), then takes the queue unless a caller is writing it out directly (that
+    /// caller wakes it afterwards). While it holds bytes to write it comes back for the queue by
+    /// itself, so publishers need not wake it; only an idle I/O thread must be woken.
+    /// - Parameters:
+    ///   - inflight: The I/O thread's empty buffer; it receives the queue.
+    ///   - releasing: Whether the I/O thread held the writer role for its last batch.
+    /// - Returns: Whether the I/O thread now holds the writer role (it took bytes).
+    mutating func takeQueue(into inflight: inout [UInt8], releasing: Bool) -> Bool {
+        if releasing { self.isWriting = false }
+        var holds = false
+        if !self.isWriting {
+            swap(&inflight, &self.outbound)
+            holds = !inflight.isEmpty
+            self.isWriting = holds
+        }
+        self.wakeRequested = holds
+        return holds
+    }
+
     /// A caller's direct write is over: what the socket did not take goes back in front of the
     /// queue (bytes queued meanwhile came later). Returns whether the I/O thread must be woken.
     /// A write to a socket of an earlier session changes nothing: its bytes died with it.

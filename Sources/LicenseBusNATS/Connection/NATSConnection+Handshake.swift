@@ -57,11 +57,13 @@ extension NATSConnection {
                 self.perform(self.state.withLock { $0.didConnect(info: info, server: server) })
                 return Session(stream: stream, server: server, info: info, parser: parser, leftover: pending)
             case .info(let update): info = update
-            case .ping: try self.writeAll([80, 79, 78, 71, 13, 10], to: stream, until: deadline)
+            case .ping:
+                var pong: [UInt8] = []
+                ClientCommand.pong(into: &pong)
+                try self.writeAll(pong, to: stream, until: deadline)
             case .ok, .message: break
             case .error(let text):
-                var outcome = InboundOutcome()
-                outcome = self.state.withLock { $0.handle([.error(text)]) }
+                let outcome = self.state.withLock { $0.handle([.error(text)]) }
                 throw outcome.fatal ?? NATSError(.serverError, "the server refused the connection: \(text)")
             }
         }

@@ -36,19 +36,8 @@ extension NATSConnection {
             if written == inflight.count {
                 inflight.removeAll(keepingCapacity: true)
                 written = 0
-                // Take the queue unless a caller is writing it out directly (it wakes us after).
                 let closed = self.state.withLock { state -> Bool in
-                    if holdsWriter { state.isWriting = false }
-                    holdsWriter = false
-                    if !state.isWriting {
-                        swap(&inflight, &state.outbound)
-                        holdsWriter = !inflight.isEmpty
-                        state.isWriting = holdsWriter
-                    }
-                    // While it has bytes to write, this thread comes back for the queue by itself,
-                    // so publishers need not wake it; only an idle thread (about to wait for input
-                    // alone) must be woken.
-                    state.wakeRequested = holdsWriter
+                    holdsWriter = state.takeQueue(into: &inflight, releasing: holdsWriter)
                     return state.isClosed
                 }
                 if closed {

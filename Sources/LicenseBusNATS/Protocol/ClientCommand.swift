@@ -1,9 +1,6 @@
 /// Encodes what the client sends, appending the bytes to a buffer (no intermediate strings
 /// on the publish path).
 enum ClientCommand {
-    /// The longest control line we send; the server's default `max_control_line` is 4096.
-    static let maximumControlLineLength = 4096
-
     static func connect(_ json: String, into buffer: inout [UInt8]) {
         buffer += Array("CONNECT ".utf8)
         buffer += Array(json.utf8)
@@ -32,12 +29,10 @@ enum ClientCommand {
         let headerCount = headers?.count ?? 0
         let bodySize = headerCount + payload.count
         let inline = bodySize <= inlineBodyLimit
-        // Subjects are at most 1,024 bytes (SubjectRules), so the line always fits this bound.
         let lineBound = 5 + subject.utf8.count + 1 + (replyTo?.utf8.count ?? 0) + 1 + 2 * 20 + 2
-        withUnsafeTemporaryAllocation(byteCount: lineBound + (inline ? bodySize + 2 : 0), alignment: 1) { operation in
-            var writer = OperationWriter(output: operation, position: 0)
+        append(bound: lineBound + (inline ? bodySize + 2 : 0), into: &buffer) { writer in
             if headers != nil { writer.write(UInt8(ascii: "H")) }
-            writer.write(pubVerb)
+            writer.write("PUB ")
             writer.write(subject)
             writer.write(32)
             if let replyTo {
@@ -49,15 +44,12 @@ enum ClientCommand {
                 writer.write(32)
             }
             writer.write(number: UInt64(bodySize))
-            writer.write(13)
-            writer.write(10)
+            writer.write("\r\n")
             if inline {
                 if let headers { headers.withUnsafeBytes { writer.write($0) } }
                 writer.write(payload)
-                writer.write(13)
-                writer.write(10)
+                writer.write("\r\n")
             }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: operation[0..<writer.position]))
         }
         guard !inline else { return }
         if let headers { buffer.append(contentsOf: headers) }
@@ -69,64 +61,52 @@ enum ClientCommand {
     /// The largest body (headers and payload) copied into the stack buffer with its line.
     static let inlineBodyLimit = 1024
 
-    private static let pubVerb: StaticString = "PUB "
-
+    /// `SUB subject [queue] sid`.
     static func subscribe(subject: String, queue: String?, sid: UInt64, into buffer: inout [UInt8]) {
-        buffer += [83, 85, 66, 32]
-        appendText(subject, &buffer)
-        if let queue {
-            buffer.append(32)
-            appendText(queue, &buffer)
-        }
-        buffer.append(32)
-        appendNumber(sid, &buffer)
-        buffer += [13, 10]
-    }
-
-    static func unsubscribe(sid: UInt64, after maximum: UInt64?, into buffer: inout [UInt8]) {
-        buffer += [85, 78, 83, 85, 66, 32]
-        appendNumber(sid, &buffer)
-        if let maximum {
-            buffer.append(32)
-            appendNumber(maximum, &buffer)
-        }
-        buffer += [13, 10]
-    }
-
-    private static func appendText(_ text: String, _ buffer: inout [UInt8]) {
-        var copy = text
-        copy.withUTF8 { buffer.append(contentsOf: $0) }
-    }
-
-    private static func appendNumber(_ value: UInt64, _ buffer: inout [UInt8]) {
-        if value < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(value))
-            return
-        }
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var start = 20
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            // Fill from the end, then append the digits in one copy.
-            while rest > 0 {
-                start -= 1
-                raw[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
+        append(bound: 4 + subject.utf8.count + 1 + (queue?.utf8.count ?? 0) + 1 + 20 + 2, into: &buffer) { writer in
+            writer.write("SUB ")
+            writer.write(subject)
+            if let queue {
+                writer.write(32)
+                writer.write(queue)
             }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<20]))
+            writer.write(32)
+            writer.write(number: sid)
+            writer.write("\r\n")
+        }
+    }
+
+    /// `UNSUB sid [max]`.
+    static func unsubscribe(sid: UInt64, after maximum: UInt64?, into buffer: inout [UInt8]) {
+        append(bound: 6 + 20 + 1 + 20 + 2, into: &buffer) { writer in
+            writer.write("UNSUB ")
+            writer.write(number: sid)
+            if let maximum {
+                writer.write(32)
+                writer.write(number: maximum)
+            }
+            writer.write("\r\n")
+        }
+    }
+
+    /// Assembles one operation of at most `bound` bytes in a temporary buffer (on the stack when
+    /// small) and appends it to `buffer` in one copy.
+    private static func append(bound: Int, into buffer: inout [UInt8], _ body: (inout OperationWriter) -> Void) {
+        withUnsafeTemporaryAllocation(byteCount: bound, alignment: 1) { operation in
+            var writer = OperationWriter(output: operation, position: 0)
+            body(&writer)
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: operation[0..<writer.position]))
         }
     }
 }
 
 /// Subject rules checked before anything is sent (ADR-6, as strictly as the official clients).
-enum SubjectRules {
-    /// Whether `subject` is non-empty, has no white space or NUL, and no empty tokens.
-    static func isValid(_ subject: String) -> Bool {
+public enum SubjectRules {
+    /// Whether `subject` is non-empty, at most 1,024 bytes, has no white space or NUL, and no
+    /// empty tokens (wildcards are allowed: they are valid to subscribe to).
+    /// - Parameter subject: The subject.
+    /// - Returns: Whether the server would take it.
+    public static func isValid(_ subject: String) -> Bool {
         var copy = subject
         return copy.withUTF8 { utf8 in
             guard !utf8.isEmpty, utf8.count <= 1024 else { return false }
