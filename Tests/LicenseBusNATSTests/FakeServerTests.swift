@@ -226,4 +226,29 @@ struct FakeServerTests {
         #expect(ContinuousClock.now - start < .seconds(1))
         await connection.close()
     }
+
+    @Test(
+        "replies on the inbox with a foreign, zero-padded, overflowing or unknown token are ignored; the right one answers"
+    )
+    func replyTokens() async throws {
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            let text = try connection.read(until: "\r\n\r\n", timeout: 5)
+            let lines = text.split(separator: "\r\n")
+            guard let sub = lines.first(where: { $0.hasPrefix("SUB ") })?.split(separator: " "),
+                let pub = lines.first(where: { $0.hasPrefix("PUB ") })?.split(separator: " ")
+            else { return }
+            let inbox = sub[1].dropLast()  // "<prefix>*" -> "<prefix>"
+            let token = pub[2].dropFirst(inbox.count)
+            for wrong in ["!\(token)", "0\(token)", "zzzzzzzzzzzzz", "\(token)0"] {
+                connection.send("MSG \(inbox)\(wrong) \(sub[2]) 5\r\nwrong\r\n")
+            }
+            connection.send("MSG \(pub[2]) \(sub[2]) 5\r\nright\r\n")
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let reply = try await connection.request([], to: "service", timeout: .seconds(5))
+        #expect(reply.payload == Array("right".utf8))
+        await connection.close()
+    }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import LicenseBusNATS
@@ -112,6 +113,24 @@ struct ValueTypeTests {
             #expect(!SubjectRules.isValid(invalid))
         }
     }
+
+    @Test("request tokens: every id comes back; empty, foreign bytes, leading zeros and overflow are refused")
+    func requestTokens() {
+        var generator = SystemRandomNumberGenerator()
+        let ids: [UInt64] =
+            [0, 1, 61, 62, 3843, 3844, UInt64.max - 1, UInt64.max] + (0..<1000).map { _ in generator.next() }
+        for id in ids {
+            let token = RequestToken.encode(id)
+            #expect(SubjectRules.isValid("_INBOX.x." + token))
+            #expect(RequestToken.decode(token[...].utf8) == id)
+        }
+        #expect(RequestToken.encode(62) == "10")
+        #expect(RequestToken.encode(UInt64.max) == "LygHa16AHYF")
+        for bad in ["", "-", "A!", "a.b", "é", "00", "01", "LygHa16AHYG", "zzzzzzzzzzzz"] {
+            #expect(RequestToken.decode(bad[...].utf8) == nil, "\(bad)")
+        }
+        #expect(RequestToken.decode("0"[...].utf8) == 0)
+    }
 }
 
 @Suite("Connection state machine, no socket")
@@ -174,6 +193,67 @@ struct ConnectionStateTests {
         #expect(!state.takeQueue(into: &inflight, releasing: true))
         #expect(inflight.isEmpty)
         #expect(isWake(try publish("4")))
+    }
+
+    @Test("a caller's direct write: its buffer comes back as the next queue; unsent bytes go before later ones")
+    func directWrites() throws {
+        let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
+        let socket = try TCPSocket.connect(
+            host: "127.0.0.1",
+            port: server.port,
+            timeout: .seconds(2),
+            wake: try WakeSignal(),
+            isClosed: { false }
+        )
+        var state = ConnectionState(configuration: NATSConfiguration())
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        state.startSession(directSocket: socket)
+        func publish(_ text: String) throws {
+            try Array(text.utf8).withUnsafeBytes {
+                try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
+            }
+        }
+        func written(_ handoff: ConnectionState.WriteHandoff) -> ([UInt8], UInt64)? {
+            if case .write(let bytes, _, let generation) = handoff { (bytes, generation) } else { nil }
+        }
+        try publish("1")
+        let first = try #require(written(state.handOff(direct: true)))
+        #expect(String(decoding: first.0, as: UTF8.self) == "PUB s 1\r\n1\r\n")
+        #expect(state.outbound.capacity == 0)
+        let wakeAfterFirst = state.finishDirectWrite(first.0, unsent: first.0.count, generation: first.1)
+        #expect(!wakeAfterFirst)
+        try publish("2")
+        let second = try #require(written(state.handOff(direct: true)))
+        #expect(state.outbound.isEmpty && state.outbound.capacity >= 13)
+        try publish("3")
+        // A writer is busy, so this publisher wakes the I/O thread instead of writing.
+        let whileWriting = state.handOff(direct: true)
+        #expect(written(whileWriting) == nil)
+        #expect({ if case .wake = whileWriting { true } else { false } }())
+        let wakeAgain = state.finishDirectWrite(second.0, unsent: 9, generation: second.1)
+        #expect(!wakeAgain)
+        #expect(String(decoding: state.outbound, as: UTF8.self) == "2\r\nPUB s 1\r\n3\r\n")
+        state.startSession(directSocket: nil)
+        let wakeAfterStale = state.finishDirectWrite(Array("late".utf8), unsent: 0, generation: second.1)
+        #expect(!wakeAfterStale)
+        #expect(String(decoding: state.outbound, as: UTF8.self) == "2\r\nPUB s 1\r\n3\r\n")
+    }
+
+    @Test("the deadline timer reports live ids once, in deadline order, and never a cancelled one")
+    func deadlines() async throws {
+        let timer = DeadlineTimer()
+        let reports = Mutex<[[UInt64]]>([])
+        timer.onExpiry { ids in reports.withLock { $0.append(ids) } }
+        let start = ContinuousClock.now
+        for (id, milliseconds) in [(1, 40), (2, 80), (3, 120), (4, 160)] as [(UInt64, Int)] {
+            timer.schedule(id, at: start.advanced(by: .milliseconds(milliseconds)))
+        }
+        timer.cancel(1)
+        timer.cancel(3)
+        try await Task.sleep(for: .milliseconds(600))
+        // A cancelled id is neither reported nor a reason for the timer to wake.
+        #expect(reports.withLock { $0 }.flatMap { $0 } == [2, 4])
+        timer.stop()
     }
 
     @Test("PONGs resolve flushes in order; a timed-out flush keeps its place")

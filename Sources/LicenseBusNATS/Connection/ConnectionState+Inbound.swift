@@ -57,8 +57,10 @@ extension ConnectionState {
         )
         // Compared by sid first, so that a plain message does not copy the inbox's prefix.
         if inbound.sid == self.inbox?.sid, let inbox = self.inbox {
-            let token = String(inbound.subject.dropFirst(inbox.prefix.count))
-            guard let continuation = self.requests.removeValue(forKey: token) else { return }
+            let token = inbound.subject.utf8.dropFirst(inbox.prefix.utf8.count)
+            guard let id = RequestToken.decode(token),
+                let continuation = self.requests.removeValue(forKey: id)
+            else { return }
             if headers?.isNoResponders == true && inbound.payload.isEmpty {
                 outcome.effects.append(
                     .reply(continuation, .failure(NATSError(.noResponders, "no one answers requests on that subject")))

@@ -6,7 +6,7 @@ extension ConnectionState {
         /// Wake the I/O thread.
         case wake
         /// Write these bytes to the socket now, from the caller's thread, then call
-        /// ``ConnectionState/finishDirectWrite(rest:generation:)``.
+        /// ``ConnectionState/finishDirectWrite(_:unsent:generation:)``.
         case write([UInt8], to: TCPSocket, generation: UInt64)
     }
 
@@ -17,7 +17,10 @@ extension ConnectionState {
         guard self.phase == .connected else { return .none }
         if direct, !self.isWriting, let socket = self.directSocket, !self.outbound.isEmpty {
             self.isWriting = true
-            var bytes: [UInt8] = []
+            // The last direct write's buffer becomes the queue; by now it is referenced only here.
+            var bytes = self.writtenBuffer
+            self.writtenBuffer = []
+            bytes.removeAll(keepingCapacity: true)
             swap(&bytes, &self.outbound)
             return .write(bytes, to: socket, generation: self.sessionGeneration)
         }
@@ -44,15 +47,24 @@ extension ConnectionState {
         return holds
     }
 
-    /// A caller's direct write is over: what the socket did not take goes back in front of the
-    /// queue (bytes queued meanwhile came later). Returns whether the I/O thread must be woken.
-    /// A write to a socket of an earlier session changes nothing: its bytes died with it.
-    mutating func finishDirectWrite(rest: ArraySlice<UInt8>, generation: UInt64) -> Bool {
+    /// A caller's direct write of `buffer` is over: its bytes from `unsent` on go back in front of
+    /// the queue (bytes queued meanwhile came later). A fully written buffer is kept for the next
+    /// direct write's queue, so publishing does not allocate a buffer each time. Returns whether
+    /// the I/O thread must be woken. A write to a socket of an earlier session changes nothing:
+    /// its bytes died with it.
+    mutating func finishDirectWrite(_ buffer: [UInt8], unsent: Int, generation: UInt64) -> Bool {
         guard generation == self.sessionGeneration else { return false }
         self.isWriting = false
-        if !rest.isEmpty { self.outbound.insert(contentsOf: rest, at: 0) }
+        if unsent < buffer.count {
+            self.outbound.insert(contentsOf: buffer[unsent...], at: 0)
+        } else if buffer.capacity <= Self.keptBufferLimit {
+            self.writtenBuffer = buffer
+        }
         return !self.outbound.isEmpty && self.requestWake()
     }
+
+    /// The largest written buffer kept for reuse (a burst's larger buffer is freed).
+    static let keptBufferLimit = 64 * 1024
 
     /// A session starts: callers may write to `socket` directly (nil with TLS, whose session
     /// only the I/O thread may use).

@@ -47,6 +47,8 @@ struct ConnectionState {
     var directSocket: TCPSocket?
     /// Whether the I/O thread or a caller is writing to the socket now.
     var isWriting = false
+    /// The buffer of the last direct write, fully written, reused as the next one's queue.
+    var writtenBuffer: [UInt8] = []
     /// The subject of the last publish, known to be valid.
     var lastValidSubject: String?
     /// Counts sessions, so a caller's write to a socket that has since died changes nothing.
@@ -58,7 +60,8 @@ struct ConnectionState {
     /// Flushes asked for while disconnected; their PINGs go out after reconnecting.
     var deferredFlushes: [PongWaiter] = []
     var pingsOut = 0
-    var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
+    /// Requests waiting for their reply, by waiter id (the reply subject's ``RequestToken``).
+    var requests: [UInt64: CheckedContinuation<NATSMessage, any Error>] = [:]
     var inbox: (prefix: String, sid: UInt64)?
     var statistics = NATSStatistics()
     var connectWaiter: CheckedContinuation<Void, any Error>?

@@ -4,8 +4,9 @@ import Synchronization
 ///
 /// A single task sleeps until the earliest deadline and reports every id whose deadline has
 /// passed; it is restarted only when a deadline earlier than the one it sleeps for arrives.
-/// Waiters that finished earlier stay in the heap until their deadline and are then ignored,
-/// so completing a request costs nothing here.
+/// A waiter that finishes is cancelled here in O(1) and its heap entry is dropped when it
+/// reaches the top, so the task wakes for live deadlines only: a long run of quick requests
+/// costs one wake-up per timeout period, not one per request.
 final class DeadlineTimer: Sendable {
     private struct Entry {
         var deadline: ContinuousClock.Instant
@@ -14,6 +15,8 @@ final class DeadlineTimer: Sendable {
 
     private struct State {
         var heap: [Entry] = []
+        /// Ids scheduled and neither cancelled nor reported yet.
+        var live: Set<UInt64> = []
         var target: ContinuousClock.Instant?
         var task: Task<Void, Never>?
     }
@@ -32,11 +35,17 @@ final class DeadlineTimer: Sendable {
     func schedule(_ id: UInt64, at deadline: ContinuousClock.Instant) {
         self.state.withLock { state in
             Self.push(Entry(deadline: deadline, id: id), into: &state.heap)
+            state.live.insert(id)
             if let target = state.target, target <= deadline { return }
             state.task?.cancel()
             state.target = deadline
             state.task = Task { [weak self] in await self?.run(until: deadline) }
         }
+    }
+
+    /// Forgets `id` (its waiter finished): it will not be reported, nor wake the timer.
+    func cancel(_ id: UInt64) {
+        _ = self.state.withLock { $0.live.remove(id) }
     }
 
     /// Stops the timer; nothing more is reported.
@@ -58,8 +67,10 @@ final class DeadlineTimer: Sendable {
             let (expired, next) = self.state.withLock { state -> ([UInt64], ContinuousClock.Instant?) in
                 var expired: [UInt64] = []
                 let now = ContinuousClock.now
-                while let top = state.heap.first, top.deadline <= now {
-                    expired.append(Self.popMin(from: &state.heap).id)
+                // Past deadlines are reported if still live; cancelled entries on top are dropped.
+                while let top = state.heap.first, top.deadline <= now || !state.live.contains(top.id) {
+                    let id = Self.popMin(from: &state.heap).id
+                    if state.live.remove(id) != nil { expired.append(id) }
                 }
                 state.target = state.heap.first?.deadline
                 if state.target == nil { state.task = nil }

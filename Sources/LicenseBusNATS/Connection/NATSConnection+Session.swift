@@ -26,6 +26,7 @@ extension NATSConnection {
         var inflight: [UInt8] = []
         var written = 0
         var readBuffer = [UInt8](repeating: 0, count: Self.readBufferSize)
+        var operations: [ServerOperation] = []
         let interval = self.configuration.pingInterval
         var nextPing = ContinuousClock.now.advanced(by: interval)
         self.discover(session.info.connectURLs, pool: &pool, server: session.server)
@@ -89,20 +90,25 @@ extension NATSConnection {
             if ready < 0 && errno != EINTR { return NATSError(.connectionFailed, systemError()) }
             if descriptors[1].revents != 0 { self.wake.drain() }
             if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || session.stream.hasBufferedInput {
-                if let error = self.receive(&session, &readBuffer, pool: &pool) { return error }
+                if let error = self.receive(&session, &readBuffer, &operations, pool: &pool) { return error }
             }
         }
     }
 
-    /// Reads what is there, parses it and applies it.
-    private func receive(_ session: inout Session, _ buffer: inout [UInt8], pool: inout ServerPool) -> NATSError? {
+    /// Reads what is there, parses it and applies it. `operations` is scratch space, kept
+    /// between reads so that a read does not allocate it.
+    private func receive(
+        _ session: inout Session,
+        _ buffer: inout [UInt8],
+        _ operations: inout [ServerOperation],
+        pool: inout ServerPool
+    ) -> NATSError? {
         for _ in 0..<4 {
             let result = buffer.withUnsafeMutableBytes { session.stream.receive(into: $0) }
             switch result {
             case .wouldBlock: return nil
             case .failed(let error): return error
             case .done(let count):
-                var operations: [ServerOperation] = []
                 let parsed = buffer.withUnsafeBytes { bytes in
                     Result { () throws(NATSError) in
                         try session.parser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<count])) {
@@ -110,11 +116,10 @@ extension NATSConnection {
                         }
                     }
                 }
-                if case .failure(let error) = parsed {
-                    _ = self.apply(operations, pool: &pool, server: session.server)
-                    return error
-                }
-                if let error = self.apply(operations, pool: &pool, server: session.server) { return error }
+                let fatal = self.apply(operations, pool: &pool, server: session.server)
+                operations.removeAll(keepingCapacity: operations.capacity <= 1024)
+                if case .failure(let error) = parsed { return error }
+                if let fatal { return fatal }
                 if count < buffer.count && !session.stream.hasBufferedInput { return nil }
             }
         }

@@ -35,7 +35,7 @@ extension NATSConnection {
         timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         let id = self.makeWaiterID()
-        let token = Self.token(id)
+        let token = RequestToken.encode(id)
         return try await self.waitFor(id: id, timeout: timeout) {
             (continuation: CheckedContinuation<NATSMessage, any Error>) in
             let outcome = payload.withUnsafeBytes { bytes in
@@ -48,7 +48,7 @@ extension NATSConnection {
                             headers: headers,
                             payload: bytes
                         )
-                        state.requests[token] = continuation
+                        state.requests[id] = continuation
                         // A request is sent by the caller when the socket is idle: it waits anyway.
                         return .success(state.handOff(direct: true))
                     } catch {
@@ -106,7 +106,7 @@ extension NATSConnection {
     /// The inbox prefix, subscribing `<prefix>*` on first use.
     private func ensureInbox(_ state: inout ConnectionState) throws(NATSError) -> String {
         if let inbox = state.inbox { return inbox.prefix }
-        let prefix = "\(self.configuration.inboxPrefix).\(Self.randomToken(22))."
+        let prefix = "\(self.configuration.inboxPrefix).\(RequestToken.random(22))."
         // Replies are routed to their waiters by token, never through this buffer.
         let sid = try state.addSubscription(subject: prefix + "*", queue: nil, buffer: SubscriptionBuffer(limit: 1))
         state.inbox = (prefix, sid)
@@ -120,7 +120,8 @@ extension NATSConnection {
         timeout: Duration,
         register: (CheckedContinuation<Value, any Error>) -> Void
     ) async throws -> Value {
-        try await withTaskCancellationHandler {
+        defer { self.deadlines.cancel(id) }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
                 if Task.isCancelled {
                     continuation.resume(throwing: NATSError(.cancelled, "the task was cancelled"))
@@ -130,38 +131,23 @@ extension NATSConnection {
                 self.deadlines.schedule(id, at: ContinuousClock.now.advanced(by: timeout))
             }
         } onCancel: {
-            self.abandon(id: id, error: NATSError(.cancelled, "the task was cancelled"))
+            self.abandon(ids: [id], error: NATSError(.cancelled, "the task was cancelled"))
         }
     }
 
-    /// Fails waiter `id` (a flush or a request) with `error`, if it is still waiting.
-    func abandon(id: UInt64, error: NATSError) {
-        let token = Self.token(id)
+    /// Fails the waiters `ids` (flushes or requests) with `error`, those still waiting, under one lock.
+    func abandon(ids: [UInt64], error: NATSError) {
         let effects = self.state.withLock { state -> [ConnectionState.Effect] in
-            if let continuation = state.requests.removeValue(forKey: token) {
-                return [.reply(continuation, .failure(error))]
+            var effects: [ConnectionState.Effect] = []
+            for id in ids {
+                if let continuation = state.requests.removeValue(forKey: id) {
+                    effects.append(.reply(continuation, .failure(error)))
+                } else if let effect = state.abandonFlush(id: id, error: error) {
+                    effects.append(effect)
+                }
             }
-            return state.abandonFlush(id: id, error: error).map { [$0] } ?? []
+            return effects
         }
         self.perform(effects)
-    }
-
-    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
-
-    /// A request token: the waiter id in base 62.
-    private static func token(_ id: UInt64) -> String {
-        var value = id
-        var bytes: [UInt8] = []
-        repeat {
-            bytes.append(alphabet[Int(value % 62)])
-            value /= 62
-        } while value > 0
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `count` random base-62 characters (the inbox's unique part, like a NUID).
-    static func randomToken(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<count).map { _ in alphabet[Int(generator.next() % 62)] }, as: UTF8.self)
     }
 }

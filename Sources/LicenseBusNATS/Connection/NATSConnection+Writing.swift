@@ -21,8 +21,10 @@ extension NATSConnection {
             }
             // A failed socket is the I/O thread's to notice (its poll reports it); the bytes are lost
             // with it, as queued bytes are on any disconnect.
-            let rest = failed ? [][...] : bytes[sent...]
-            let mustWake = self.state.withLock { $0.finishDirectWrite(rest: rest, generation: generation) }
+            let unsent = failed ? bytes.count : sent
+            let mustWake = self.state.withLock {
+                $0.finishDirectWrite(bytes, unsent: unsent, generation: generation)
+            }
             if mustWake { self.wake.signal() }
         }
     }

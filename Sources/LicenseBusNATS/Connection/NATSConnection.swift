@@ -29,7 +29,7 @@ public final class NATSConnection: Sendable {
         self.wake = try WakeSignal()
         (self.events, self.eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
         self.deadlines.onExpiry { [weak self] ids in
-            ids.forEach { self?.abandon(id: $0, error: NATSError(.timeout, "no answer within the timeout")) }
+            self?.abandon(ids: ids, error: NATSError(.timeout, "no answer within the timeout"))
         }
     }
 
