@@ -20,6 +20,18 @@ private final class EventLog: @unchecked Sendable {
     func contains(_ match: (ConnectionEvent) -> Bool) -> Bool { self.all.contains(where: match) }
 }
 
+extension FakeConnection {
+    /// Reads a client's first request, with an empty body: its inbox `SUB <prefix>* <sid>` and
+    /// `PUB <subject> <prefix><token> 0`, split into fields; nil if either is missing.
+    fileprivate func readFirstRequest() throws -> (sub: [Substring], pub: [Substring])? {
+        let lines = try self.read(until: "\r\n\r\n", timeout: 5).split(separator: "\r\n")
+        guard let sub = lines.first(where: { $0.hasPrefix("SUB ") })?.split(separator: " "),
+            let pub = lines.first(where: { $0.hasPrefix("PUB ") })?.split(separator: " ")
+        else { return nil }
+        return (sub, pub)
+    }
+}
+
 @Suite("Against a scripted fake server", .timeLimit(.minutes(1)))
 struct FakeServerTests {
     @Test("CONNECT says verbose false, pedantic false, protocol 1, headers and no_responders as INFO offers")
@@ -207,12 +219,7 @@ struct FakeServerTests {
     func noRespondersForms(header: String) async throws {
         let server = try FakeServer { connection, _ in
             try connection.handshake()
-            let text = try connection.read(until: "\r\n\r\n", timeout: 5)
-            // SUB <inbox>.* <sid> then PUB nobody.home <inbox>.<token> 0
-            let lines = text.split(separator: "\r\n")
-            guard let sub = lines.first(where: { $0.hasPrefix("SUB ") })?.split(separator: " "),
-                let pub = lines.first(where: { $0.hasPrefix("PUB ") })?.split(separator: " ")
-            else { return }
+            guard let (sub, pub) = try connection.readFirstRequest() else { return }
             let length = header.utf8.count
             connection.send("HMSG \(pub[2]) \(sub[2]) \(length) \(length)\r\n\(header)\r\n")
             _ = try? connection.read(until: "never", timeout: 2)
@@ -233,11 +240,7 @@ struct FakeServerTests {
     func replyTokens() async throws {
         let server = try FakeServer { connection, _ in
             try connection.handshake()
-            let text = try connection.read(until: "\r\n\r\n", timeout: 5)
-            let lines = text.split(separator: "\r\n")
-            guard let sub = lines.first(where: { $0.hasPrefix("SUB ") })?.split(separator: " "),
-                let pub = lines.first(where: { $0.hasPrefix("PUB ") })?.split(separator: " ")
-            else { return }
+            guard let (sub, pub) = try connection.readFirstRequest() else { return }
             let inbox = sub[1].dropLast()  // "<prefix>*" -> "<prefix>"
             let token = pub[2].dropFirst(inbox.count)
             for wrong in ["!\(token)", "0\(token)", "zzzzzzzzzzzzz", "\(token)0"] {
