@@ -69,18 +69,20 @@ public final class LicenseServer: Sendable {
     /// - Throws: ``NATSError`` for a NATS setting that cannot work (the connection itself retries for ever).
     public func run() async throws {
         let logger = self.configuration.logger
-        // A replier: answers go out from the answering task, without a hop to the I/O thread.
+        // A replier: each request is answered from memory by a handler on the connection's I/O
+        // thread, and the answer is written at once.
         var nats = self.configuration.nats
         nats.sendImmediately = true
         let connection = try await NATSConnection.connect(nats)
-        let requests = try connection.subscribe(to: self.configuration.subject + ".get", queue: "license-server")
+        _ = try connection.subscribe(to: self.configuration.subject + ".get", queue: "license-server") { request in
+            self.answer(request, on: connection)
+        }
         logger.log(
             .info,
             "serving license",
             fields: [("jti", self.license.claims.licenseID), ("subject", self.configuration.subject)]
         )
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.answer(requests, on: connection) }
             group.addTask { await self.publishPeriodically(on: connection) }
             group.addTask { await self.watchFile(on: connection) }
             group.addTask { await self.logEvents(of: connection) }
@@ -91,14 +93,13 @@ public final class LicenseServer: Sendable {
         logger.log(.info, "stopped")
     }
 
-    private func answer(_ requests: NATSSubscription, on connection: NATSConnection) async {
-        for await request in requests {
-            guard let replyTo = request.replyTo, let envelope = self.envelopeToSend() else { continue }
-            do {
-                try connection.publish(Array(envelope.utf8), to: replyTo)
-            } catch {
-                self.configuration.logger.log(.warning, "cannot answer a request: \(error)")
-            }
+    /// Answers one request with the envelope in service (none while the license does not grant).
+    private func answer(_ request: NATSMessage, on connection: NATSConnection) {
+        guard let replyTo = request.replyTo, let envelope = self.envelopeToSend() else { return }
+        do {
+            try connection.publish(Array(envelope.utf8), to: replyTo)
+        } catch {
+            self.configuration.logger.log(.warning, "cannot answer a request: \(error)")
         }
     }
 

@@ -72,16 +72,14 @@ enum NATSBenchmark {
     }
 
     static func requestReply(_ configuration: NATSConfiguration, count: Int, payload: [UInt8]) async throws {
-        // The responder writes its replies itself, as bench_c's responder does (libnats SendAsap).
+        // The responder writes its replies itself, as bench_c's responder does (libnats SendAsap),
+        // from a handler on its I/O thread, as bench_c's answers from its subscription's callback.
         var replier = configuration
         replier.sendImmediately = true
         let responder = try await NATSConnection.connect(replier)
         let requester = try await NATSConnection.connect(configuration)
-        let service = try responder.subscribe(to: "bench.reqrep")
-        let serving = Task {
-            for await request in service {
-                if let reply = request.replyTo { try? responder.publish(request.payload, to: reply) }
-            }
+        _ = try responder.subscribe(to: "bench.reqrep") { request in
+            if let reply = request.replyTo { try? responder.publish(request.payload, to: reply) }
         }
         try await responder.flush()
         for _ in 0..<100 { _ = try await requester.request(payload, to: "bench.reqrep") }
@@ -98,7 +96,6 @@ enum NATSBenchmark {
             "swift reqrep n=\(count) size=\(payload.count) mean_us=\(format(mean)) "
                 + "p50_us=\(format(nearestRank(sorted, 50))) p99_us=\(format(nearestRank(sorted, 99)))"
         )
-        serving.cancel()
         await requester.close()
         await responder.close()
     }

@@ -254,4 +254,25 @@ struct FakeServerTests {
         #expect(reply.payload == Array("right".utf8))
         await connection.close()
     }
+
+    @Test("messages read before a PONG have been through their handler when flush returns, even a slow one")
+    func flushWaitsForHandlers() async throws {
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            // SUB updates <sid>, then the flush's PING; both answered in one write.
+            let lines = try connection.read(until: "PING\r\n", timeout: 5).split(separator: "\r\n")
+            guard let sub = lines.first(where: { $0.hasPrefix("SUB ") })?.split(separator: " ") else { return }
+            connection.send("MSG updates \(sub[2]) 3\r\none\r\nMSG updates \(sub[2]) 3\r\ntwo\r\nPONG\r\n")
+            _ = try? connection.read(until: "never", timeout: 2)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let handled = Mutex<[String]>([])
+        _ = try connection.subscribe(to: "updates") { message in
+            Thread.sleep(forTimeInterval: 0.2)
+            handled.withLock { $0.append(message.string) }
+        }
+        try await connection.flush()
+        #expect(handled.withLock { $0 } == ["one", "two"])
+        await connection.close()
+    }
 }

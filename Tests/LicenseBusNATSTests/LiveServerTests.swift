@@ -1,5 +1,6 @@
 import LicenseBusNATS
 import LicenseBusTestSupport
+import Synchronization
 import Testing
 
 @Suite("Against a real nats-server", .timeLimit(.minutes(1)))
@@ -93,6 +94,46 @@ struct LiveServerTests {
         for index in 0..<10 { try connection.publish(Array("\(index)".utf8), to: "limited") }
         let received = await subscription.collect(10, timeout: .seconds(2))
         #expect(received.map(\.string) == ["0", "1", "2"])
+        await connection.close()
+    }
+
+    @Test(
+        "handler subscriptions: in order, a queue group shared, auto-unsubscribe and unsubscribe stop them, a handler answers requests"
+    )
+    func handlers() async throws {
+        let server = try NATSServerProcess()
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let received = Mutex<[String: [String]]>([:])
+        func record(_ name: String) -> @Sendable (NATSMessage) -> Void {
+            { message in received.withLock { $0[name, default: []].append(message.string) } }
+        }
+        _ = try connection.subscribe(to: "jobs", queue: "workers", handler: record("worker 1"))
+        _ = try connection.subscribe(to: "jobs", queue: "workers", handler: record("worker 2"))
+        let limited = try connection.subscribe(to: "jobs", handler: record("limited"))
+        limited.unsubscribe(after: 3)
+        let all = try connection.subscribe(to: "jobs", handler: record("all"))
+        try await connection.flush()
+        for index in 0..<50 { try connection.publish(Array("\(index)".utf8), to: "jobs") }
+        // Messages before the PONG have been handled when flush returns.
+        try await connection.flush()
+        var seen = received.withLock { $0 }
+        #expect(seen["all"] == (0..<50).map { "\($0)" })
+        #expect(seen["limited"] == ["0", "1", "2"])
+        #expect((seen["worker 1"]?.count ?? 0) + (seen["worker 2"]?.count ?? 0) == 50)
+        all.unsubscribe()
+        try connection.publish(Array("late".utf8), to: "jobs")
+        try await connection.flush()
+        seen = received.withLock { $0 }
+        #expect(seen["all"]?.count == 50)
+        #expect((seen["worker 1"]?.count ?? 0) + (seen["worker 2"]?.count ?? 0) == 51)
+
+        let responder = try await NATSConnection.connect(try testConfiguration(server.url))
+        _ = try responder.subscribe(to: "echo") { request in
+            if let reply = request.replyTo { try? responder.publish(Array(request.payload.reversed()), to: reply) }
+        }
+        try await responder.flush()
+        #expect(try await connection.request(Array("abc".utf8), to: "echo").string == "cba")
+        await responder.close()
         await connection.close()
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LicenseBusNATS
 import LicenseBusTestSupport
+import Synchronization
 import Testing
 
 @Suite("Reconnect, resubscribe, discovered servers", .timeLimit(.minutes(1)))
@@ -15,6 +16,8 @@ struct ReconnectTests {
         let queued = try connection.subscribe(to: "jobs", queue: "workers")
         let limited = try connection.subscribe(to: "limited")
         limited.unsubscribe(after: 3)
+        let handled = Mutex<[String]>([])
+        _ = try connection.subscribe(to: "updates") { message in handled.withLock { $0.append(message.string) } }
         try await connection.flush()
         try connection.publish(Array("before".utf8), to: "limited")
         #expect(await limited.collect(1).map(\.string) == ["before"])
@@ -27,6 +30,7 @@ struct ReconnectTests {
         try await connection.flush()
 
         #expect(await plain.collect(5).map(\.string) == (0..<5).map { "during-\($0)" })
+        #expect(handled.withLock { $0 } == (0..<5).map { "during-\($0)" })
         // The queue group survived: a second member on another connection shares the work.
         let other = try await NATSConnection.connect(try testConfiguration(server.url))
         let otherMember = try other.subscribe(to: "jobs", queue: "workers")

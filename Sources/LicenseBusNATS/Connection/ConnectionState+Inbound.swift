@@ -35,13 +35,18 @@ extension ConnectionState {
             }
             if outcome.fatal != nil { break }
         }
-        // Deliveries go before finishes, so a subscription's last messages are queued first.
-        let finishes = outcome.effects.filter { if case .finish = $0 { true } else { false } }
-        outcome.effects.removeAll { if case .finish = $0 { true } else { false } }
+        // Deliveries go first: before finishes, so a subscription's last messages are queued, and
+        // before a PONG's flush waiter, so messages that came before the PONG are delivered
+        // (handlers have run) when `flush` returns.
+        guard !outcome.deliveries.isEmpty else { return outcome }
+        var effects: [Effect] = []
+        effects.reserveCapacity(outcome.deliveries.count + outcome.effects.count)
         for delivery in outcome.deliveries {
-            outcome.effects.append(.deliver(delivery.buffer, delivery.messages, sid: delivery.sid))
+            effects.append(.deliver(delivery.buffer, delivery.messages, sid: delivery.sid))
         }
-        outcome.effects += finishes
+        for effect in outcome.effects where !effect.isFinish { effects.append(effect) }
+        for effect in outcome.effects where effect.isFinish { effects.append(effect) }
+        outcome.effects = effects
         return outcome
     }
 

@@ -32,6 +32,11 @@ struct ConnectionState {
         case deliver(SubscriptionBuffer, [NATSMessage], sid: UInt64)
         case finish(SubscriptionBuffer)
         case event(ConnectionEvent)
+
+        /// Whether this ends a subscription.
+        var isFinish: Bool {
+            if case .finish = self { true } else { false }
+        }
     }
 
     let configuration: NATSConfiguration

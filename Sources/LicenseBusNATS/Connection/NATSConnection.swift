@@ -118,13 +118,49 @@ public final class NATSConnection: Sendable {
     /// - Throws: ``NATSError`` `connectionClosed` or `invalidSubject`.
     public func subscribe(to subject: String, queue: String? = nil) throws(NATSError) -> NATSSubscription {
         let buffer = SubscriptionBuffer(limit: self.configuration.subscriptionBufferLimit)
+        let sid = try self.addSubscription(subject: subject, queue: queue, buffer: buffer)
+        return NATSSubscription(sid: sid, subject: subject, queue: queue, buffer: buffer, connection: self)
+    }
+
+    /// Subscribes with a handler that the connection's I/O thread calls for each message, in
+    /// order, as it reads them.
+    ///
+    /// For short work that never blocks, such as answering a request from memory. The handler
+    /// runs on the thread that reads the socket, as a SwiftNIO handler runs on its event loop:
+    /// while it runs no other message is read and no PING is answered, so a handler that blocks
+    /// stalls the connection. In exchange a message reaches it without waking a task, which
+    /// ``subscribe(to:queue:)`` does per batch. Nothing is queued, so nothing is dropped; a slow
+    /// handler slows the socket instead. The subscription survives reconnects, queue group
+    /// included; a message read just before ``NATSHandlerSubscription/unsubscribe()`` may still
+    /// reach the handler.
+    /// - Parameters:
+    ///   - subject: The subject, e.g. `license.key.get` or `orders.>`.
+    ///   - queue: A queue group name, or nil.
+    ///   - handler: Called on the I/O thread with each message.
+    /// - Returns: A handle to unsubscribe with.
+    /// - Throws: ``NATSError`` `connectionClosed` or `invalidSubject`.
+    public func subscribe(
+        to subject: String,
+        queue: String? = nil,
+        handler: @escaping @Sendable (NATSMessage) -> Void
+    ) throws(NATSError) -> NATSHandlerSubscription {
+        let sid = try self.addSubscription(subject: subject, queue: queue, buffer: SubscriptionBuffer(handler: handler))
+        return NATSHandlerSubscription(sid: sid, subject: subject, queue: queue, connection: self)
+    }
+
+    /// Registers a subscription and sends its SUB.
+    private func addSubscription(
+        subject: String,
+        queue: String?,
+        buffer: SubscriptionBuffer
+    ) throws(NATSError) -> UInt64 {
         let (sid, handoff) = try self.state.withLock {
             (state) throws(NATSError) -> (UInt64, ConnectionState.WriteHandoff) in
             let sid = try state.addSubscription(subject: subject, queue: queue, buffer: buffer)
             return (sid, state.handOff(direct: false))
         }
         self.carryOut(handoff)
-        return NATSSubscription(sid: sid, subject: subject, queue: queue, buffer: buffer, connection: self)
+        return sid
     }
 
     /// Unsubscribes now, or after `maximum` messages in total have been delivered.

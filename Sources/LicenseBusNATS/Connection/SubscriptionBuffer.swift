@@ -5,6 +5,9 @@ import Synchronization
 /// The I/O thread pushes a whole read's messages under one lock and resumes a waiting
 /// consumer at most once per batch; the consumer pops one message per lock. Past `limit`
 /// queued messages new ones are dropped (slow consumer) and counted.
+///
+/// A handler subscription's buffer queues nothing: each push hands its messages, in order,
+/// to the handler on the pushing (I/O) thread, until the buffer is finished.
 /// - Important: One consumer at a time; any number of producers.
 final class SubscriptionBuffer: Sendable {
     private struct Storage {
@@ -41,13 +44,27 @@ final class SubscriptionBuffer: Sendable {
 
     private let storage = Mutex(Storage())
     private let limit: Int
+    private let handler: (@Sendable (NATSMessage) -> Void)?
 
+    /// A queue of at most `limit` messages.
     init(limit: Int) {
         self.limit = max(1, limit)
+        self.handler = nil
     }
 
-    /// Queues messages; drops what does not fit.
+    /// No queue: every message pushed goes to `handler`.
+    init(handler: @escaping @Sendable (NATSMessage) -> Void) {
+        self.limit = 1
+        self.handler = handler
+    }
+
+    /// Queues messages, dropping what does not fit; or hands them to the handler.
     func push(_ messages: [NATSMessage]) -> PushResult {
+        if let handler {
+            guard !self.storage.withLock({ $0.isFinished }) else { return PushResult() }
+            messages.forEach(handler)
+            return PushResult()
+        }
         var result = PushResult()
         let waiter = self.storage.withLock { storage -> (CheckedContinuation<NATSMessage?, Never>, NATSMessage)? in
             guard !storage.isFinished else { return nil }
