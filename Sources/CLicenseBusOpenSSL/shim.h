@@ -23,11 +23,6 @@ static inline long LicenseBusOpenSSL_BIO_get_mem_data(BIO *bio, char **data) {
     return BIO_get_mem_data(bio, data);
 }
 
-/// BIO_s_mem-backed BIO that owns a copy of nothing: it reads from `data` in place.
-static inline BIO *LicenseBusOpenSSL_BIO_new_mem_buf(const void *data, int length) {
-    return BIO_new_mem_buf(data, length);
-}
-
 /// The "auto" salt length for PSS verification (RSA_PSS_SALTLEN_AUTO is a macro).
 static inline int LicenseBusOpenSSL_RSA_PSS_SALTLEN_AUTO(void) {
     return RSA_PSS_SALTLEN_AUTO;
@@ -41,6 +36,13 @@ static inline int LicenseBusOpenSSL_EVP_PKEY_PUBLIC_KEY(void) {
 /// Decoder selection for a key pair (EVP_PKEY_KEYPAIR is a composite macro).
 static inline int LicenseBusOpenSSL_EVP_PKEY_KEYPAIR(void) {
     return EVP_PKEY_KEYPAIR;
+}
+
+/// A decoder context that reads one PEM key (any PEM key label) into `*key`. OpenSSL keeps the
+/// input-type pointer without copying it, so it must live as long as the context: a C literal
+/// does, a Swift string bridged for the call does not (its bytes are a temporary).
+static inline OSSL_DECODER_CTX *LicenseBusOpenSSL_PEM_key_decoder(EVP_PKEY **key, int selection) {
+    return OSSL_DECODER_CTX_new_for_pkey(key, "PEM", NULL, NULL, selection, NULL, NULL);
 }
 
 /// Sets the lowest TLS version a context accepts (SSL_CTX_set_min_proto_version is a macro).

@@ -32,17 +32,7 @@ final class EVPKey: @unchecked Sendable {
     /// Decodes a PEM key (SPKI, PKCS#8, PKCS#1 public or private) of any type.
     static func decodePEM(_ pem: UnsafeRawBufferPointer, wantPrivate: Bool) throws -> EVPKey {
         OpenSSLErrorQueue.clear()
-        var key: OpaquePointer?
-        let selection =
-            wantPrivate ? LicenseBusOpenSSL_EVP_PKEY_KEYPAIR() : LicenseBusOpenSSL_EVP_PKEY_PUBLIC_KEY()
-        guard let decoder = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", nil, nil, selection, nil, nil) else {
-            throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not create a PEM decoder")
-        }
-        defer { OSSL_DECODER_CTX_free(decoder) }
-        var data: UnsafePointer<UInt8>? = pem.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        var length = pem.count
-        let decoded = OSSL_DECODER_from_data(decoder, &data, &length)
-        guard decoded == 1, let key else {
+        guard let key = try PEMKeyDecoder(wantPrivate: wantPrivate).decode(pem) else {
             let what = wantPrivate ? "private" : "public"
             throw OpenSSLErrorQueue.error(.invalidKey, "the data is not a PEM \(what) key (or it is encrypted)")
         }

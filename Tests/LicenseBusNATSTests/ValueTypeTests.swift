@@ -217,10 +217,16 @@ struct ConnectionStateTests {
             if case .write(let bytes, _, let generation) = handoff { (bytes, generation) } else { nil }
         }
         try publish("1")
-        let first = try #require(written(state.handOff(direct: true)))
-        #expect(String(decoding: first.0, as: UTF8.self) == "PUB s 1\r\n1\r\n")
+        let (firstBytes, firstGeneration) = try #require(written(state.handOff(direct: true)))
+        #expect(String(decoding: firstBytes, as: UTF8.self) == "PUB s 1\r\n1\r\n")
         #expect(state.outbound.capacity == 0)
-        let wakeAfterFirst = state.finishDirectWrite(first.0, unsent: first.0.count, generation: first.1)
+        let firstCount = firstBytes.count
+        // Handed over as the writer does: nothing else holds the buffer, so it can be reused.
+        let wakeAfterFirst = state.finishDirectWrite(
+            consume firstBytes,
+            unsent: firstCount,
+            generation: firstGeneration
+        )
         #expect(!wakeAfterFirst)
         try publish("2")
         let second = try #require(written(state.handOff(direct: true)))
