@@ -41,7 +41,7 @@ static inline int LicenseBusOpenSSL_EVP_PKEY_KEYPAIR(void) {
 /// A decoder context that reads one PEM key (any PEM key label) into `*key`. OpenSSL keeps the
 /// input-type pointer without copying it, so it must live as long as the context: a C literal
 /// does, a Swift string bridged for the call does not (its bytes are a temporary).
-static inline OSSL_DECODER_CTX *LicenseBusOpenSSL_PEM_key_decoder(EVP_PKEY **key, int selection) {
+static inline OSSL_DECODER_CTX *LicenseBusOpenSSL_OSSL_DECODER_CTX_new_for_pkey_PEM(EVP_PKEY **key, int selection) {
     return OSSL_DECODER_CTX_new_for_pkey(key, "PEM", NULL, NULL, selection, NULL, NULL);
 }
 

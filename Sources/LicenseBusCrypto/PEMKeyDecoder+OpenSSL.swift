@@ -17,7 +17,7 @@ final class PEMKeyDecoder {
             wantPrivate ? LicenseBusOpenSSL_EVP_PKEY_KEYPAIR() : LicenseBusOpenSSL_EVP_PKEY_PUBLIC_KEY()
         let slot = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1)
         slot.initialize(to: nil)
-        guard let context = LicenseBusOpenSSL_PEM_key_decoder(slot, selection) else {
+        guard let context = LicenseBusOpenSSL_OSSL_DECODER_CTX_new_for_pkey_PEM(slot, selection) else {
             slot.deallocate()
             throw OpenSSLErrorQueue.error(.internalFailure, "OpenSSL could not create a PEM decoder")
         }
