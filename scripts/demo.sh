@@ -43,13 +43,17 @@ for _ in $(seq 50); do grep -q "Listening for client connections" "$work/nats.lo
 grep -o "TLS required for client connections" "$work/nats.log" | sed 's/^/  /'
 echo "  listening on localhost:$port"
 
+# A clone gives files mode 0644; license-tool rightly warns about a private key others can read,
+# so the demo signs with a 0600 copy of the TEST-ONLY sample key.
+install -m 600 license-samples/keys/vendor-test-private.pem "$work/vendor-private.pem"
+
 sign() { # JTI -> a license signed now with the sample vendor key
     cat > "$work/claims.json" <<JSON
 {"iss":"https://vendor.example","aud":"ai-agent-os","sub":"cust-0042","jti":"$1","iat":$(date +%s),
  "exp":$(($(date +%s) + 365 * 86400)),"grace":1209600,"edition":"enterprise","features":["sso","audit-log"],
  "limits":{"max_instances":50},"customer":"Example Corp"}
 JSON
-    "$bin/license-tool" sign --key license-samples/keys/vendor-test-private.pem --claims "$work/claims.json" --kid vendor-test
+    "$bin/license-tool" sign --key "$work/vendor-private.pem" --claims "$work/claims.json" --kid vendor-test
 }
 
 step "vendor: sign license lic-demo-1 (license-tool sign)"
