@@ -12,8 +12,9 @@ extension ConnectionState {
 
     /// Decides who writes what was just queued. With `direct`, a clear-text socket that nobody
     /// is writing to is handed to the caller (one `send` instead of a wake-up and a thread switch);
-    /// otherwise the I/O thread is woken once.
-    mutating func handOff(direct: Bool) -> WriteHandoff {
+    /// otherwise the I/O thread is woken once, and with `coalescing` it lets more publishes join
+    /// these bytes for up to ``NATSConfiguration/writeCoalescing`` before it takes the queue.
+    mutating func handOff(direct: Bool, coalescing: Bool = false) -> WriteHandoff {
         guard self.phase == .connected else { return .none }
         if direct, !self.isWriting, let socket = self.directSocket, !self.outbound.isEmpty {
             self.isWriting = true
@@ -24,7 +25,7 @@ extension ConnectionState {
             swap(&bytes, &self.outbound)
             return .write(bytes, to: socket, generation: self.sessionGeneration)
         }
-        return self.requestWake() ? .wake : .none
+        return self.requestWake(coalescing: coalescing) ? .wake : .none
     }
 
     /// The I/O thread's turn at the queue, its last batch fully written: it gives up the writer
@@ -37,6 +38,7 @@ extension ConnectionState {
     /// - Returns: Whether the I/O thread now holds the writer role (it took bytes).
     mutating func takeQueue(into inflight: inout [UInt8], releasing: Bool) -> Bool {
         if releasing { self.isWriting = false }
+        self.coalescingUntil = nil
         var holds = false
         if !self.isWriting {
             swap(&inflight, &self.outbound)
@@ -72,5 +74,13 @@ extension ConnectionState {
         self.sessionGeneration &+= 1
         self.directSocket = socket
         self.isWriting = false
+        self.coalescingUntil = nil
+    }
+
+    /// The end of the coalescing window, while it is open and the idle I/O thread should wait
+    /// for it instead of taking the queue (a closing connection writes out at once).
+    func openCoalescingWindow(at now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard let until = self.coalescingUntil, now < until, !self.isClosed else { return nil }
+        return until
     }
 }

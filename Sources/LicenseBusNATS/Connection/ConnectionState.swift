@@ -54,6 +54,9 @@ struct ConnectionState {
     var isWriting = false
     /// The buffer of the last direct write, fully written, reused as the next one's queue.
     var writtenBuffer: [UInt8] = []
+    /// The end of the window in which publishes gather before the woken I/O thread takes them
+    /// (nil: it takes the queue as soon as it runs).
+    var coalescingUntil: ContinuousClock.Instant?
     /// The subject of the last publish, known to be valid.
     var lastValidSubject: String?
     /// Counts sessions, so a caller's write to a socket that has since died changes nothing.
@@ -80,10 +83,20 @@ struct ConnectionState {
     var isClosed: Bool { self.phase == .closed }
 
     /// Notes that the I/O thread has new bytes to write; returns whether the caller must wake
-    /// it (true only when no wake-up is already on its way).
-    mutating func requestWake() -> Bool {
-        if self.wakeRequested { return false }
+    /// it: when no wake-up is on its way, or when it waits out a coalescing window and these
+    /// bytes may not wait (`coalescing` false), which ends the window.
+    /// - Parameter coalescing: Whether the bytes may wait up to
+    ///   ``NATSConfiguration/writeCoalescing`` for more to join them (plain publishes).
+    mutating func requestWake(coalescing: Bool = false) -> Bool {
+        if self.wakeRequested {
+            guard !coalescing, self.coalescingUntil != nil else { return false }
+            self.coalescingUntil = nil
+            return true
+        }
         self.wakeRequested = true
+        if coalescing, self.configuration.writeCoalescing > .zero {
+            self.coalescingUntil = ContinuousClock.now.advanced(by: self.configuration.writeCoalescing)
+        }
         return true
     }
 

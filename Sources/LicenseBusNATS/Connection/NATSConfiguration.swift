@@ -57,6 +57,11 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     /// instead of waking the I/O thread, which batches: lower latency for a replier, fewer
     /// messages per second for a bulk publisher (libnats' `SendAsap`). Requests always do.
     public var sendImmediately: Bool
+    /// How long a publish may wait for more to join it before the I/O thread writes the batch
+    /// (default 1 ms, as libnats' flusher waits; zero: at once). `flush`, `request`, subscribing
+    /// and `close` end the wait. The bulk publisher then pays one wake-up per window, not one per
+    /// handful of messages, which matters most when it shares a core with the I/O thread.
+    public var writeCoalescing: Duration
     /// Whether the server delivers our own publishes to our own subscriptions.
     public var echo: Bool
     /// The prefix of request inboxes.
@@ -88,6 +93,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     ///   - outboundBufferLimit: Unwritten bytes before `buffer_full` (default 64 MiB).
     ///   - subscriptionBufferLimit: Messages per subscription before drops (default 65,536).
     ///   - sendImmediately: Write publishes from the caller's thread when the socket is idle.
+    ///   - writeCoalescing: Longest wait of a publish for others to join it (default 1 ms).
     ///   - echo: Deliver own publishes to own subscriptions (default true).
     ///   - inboxPrefix: Request inbox prefix (default `_INBOX`).
     public init(
@@ -115,6 +121,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         outboundBufferLimit: Int = 64 * 1024 * 1024,
         subscriptionBufferLimit: Int = 65_536,
         sendImmediately: Bool = false,
+        writeCoalescing: Duration = .milliseconds(1),
         echo: Bool = true,
         inboxPrefix: String = "_INBOX"
     ) {
@@ -142,6 +149,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         self.outboundBufferLimit = outboundBufferLimit
         self.subscriptionBufferLimit = subscriptionBufferLimit
         self.sendImmediately = sendImmediately
+        self.writeCoalescing = writeCoalescing
         self.echo = echo
         self.inboxPrefix = inboxPrefix
     }

@@ -33,12 +33,17 @@ extension NATSConnection {
         if let error = self.apply(session.leftover, pool: &pool, server: session.server) { return error }
         var holdsWriter = false
         self.state.withLock { $0.startSession(directSocket: session.stream.plainSocket) }
+        // While a coalescing window is open, publishes gather in the queue until it ends.
+        var gatheringUntil: ContinuousClock.Instant?
         while true {
             if written == inflight.count {
                 inflight.removeAll(keepingCapacity: true)
                 written = 0
                 let closed = self.state.withLock { state -> Bool in
-                    holdsWriter = state.takeQueue(into: &inflight, releasing: holdsWriter)
+                    gatheringUntil = holdsWriter ? nil : state.openCoalescingWindow(at: .now)
+                    if gatheringUntil == nil {
+                        holdsWriter = state.takeQueue(into: &inflight, releasing: holdsWriter)
+                    }
                     return state.isClosed
                 }
                 if closed {
@@ -85,7 +90,8 @@ extension NATSConnection {
                 ),
                 pollfd(fd: self.wake.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
-            let timeout = session.stream.hasBufferedInput ? 0 : milliseconds(now.duration(to: nextPing))
+            let wakeAt = gatheringUntil.map { min($0, nextPing) } ?? nextPing
+            let timeout = session.stream.hasBufferedInput ? 0 : milliseconds(now.duration(to: wakeAt))
             let ready = poll(&descriptors, 2, timeout)
             if ready < 0 && errno != EINTR { return NATSError(.connectionFailed, systemError()) }
             if descriptors[1].revents != 0 { self.wake.drain() }

@@ -1,0 +1,94 @@
+import LicenseBusTestSupport
+import Testing
+
+@testable import LicenseBusNATS
+
+@Suite("Write coalescing", .timeLimit(.minutes(1)))
+struct WriteCoalescingTests {
+    private func connectedState(window: Duration) throws -> ConnectionState {
+        var state = ConnectionState(configuration: NATSConfiguration(writeCoalescing: window))
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        var inflight: [UInt8] = []
+        if state.takeQueue(into: &inflight, releasing: false) { inflight.removeAll() }
+        _ = state.takeQueue(into: &inflight, releasing: true)
+        return state
+    }
+
+    private func publish(_ text: String, _ state: inout ConnectionState) throws -> Bool {
+        try Array(text.utf8).withUnsafeBytes {
+            try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
+        }
+        return Self.isWake(state.handOff(direct: false, coalescing: true))
+    }
+
+    private static func isWake(_ handoff: ConnectionState.WriteHandoff) -> Bool {
+        if case .wake = handoff { true } else { false }
+    }
+
+    @Test("a publish opens a window that later publishes join; bytes that may not wait end it with one wake")
+    func window() throws {
+        var state = try self.connectedState(window: .seconds(60))
+        let opened = ContinuousClock.now
+        #expect(try self.publish("1", &state))
+        let end = try #require(state.openCoalescingWindow(at: opened))
+        #expect(end > opened.advanced(by: .seconds(59)))
+        #expect(state.openCoalescingWindow(at: end) == nil)
+        #expect(try !self.publish("2", &state))
+        // A flush's PING (or a SUB, an UNSUB, a request) may not wait: the waiting I/O thread is woken.
+        #expect(Self.isWake(state.handOff(direct: false)))
+        #expect(state.openCoalescingWindow(at: opened) == nil)
+        #expect(!Self.isWake(state.handOff(direct: false)))
+        var inflight: [UInt8] = []
+        #expect(state.takeQueue(into: &inflight, releasing: false))
+        #expect(String(decoding: inflight, as: UTF8.self) == "PUB s 1\r\n1\r\nPUB s 1\r\n2\r\n")
+        inflight.removeAll()
+        #expect(!state.takeQueue(into: &inflight, releasing: true))
+        // The next publish opens a new window; taking the queue closes it.
+        #expect(try self.publish("3", &state))
+        #expect(state.openCoalescingWindow(at: .now) != nil)
+        #expect(state.takeQueue(into: &inflight, releasing: false))
+        #expect(state.openCoalescingWindow(at: .now) == nil)
+    }
+
+    @Test("no window with a zero setting, and none once the connection is closing")
+    func noWindow() throws {
+        var immediate = try self.connectedState(window: .zero)
+        #expect(try self.publish("1", &immediate))
+        #expect(immediate.openCoalescingWindow(at: .now) == nil)
+        var closing = try self.connectedState(window: .seconds(60))
+        #expect(try self.publish("1", &closing))
+        closing.phase = .closed
+        #expect(closing.openCoalescingWindow(at: .now) == nil)
+    }
+
+    @Test("against nats-server: a lone publish waits out the window; flush and close send what waits at once")
+    func live() async throws {
+        let server = try NATSServerProcess()
+        let window = Duration.milliseconds(800)
+        let publisher = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.writeCoalescing = window }
+        )
+        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
+        let subscription = try subscriber.subscribe(to: "gathered")
+        try await subscriber.flush()
+        let clock = ContinuousClock()
+
+        let alone = clock.now
+        try publisher.publish(Array("alone".utf8), to: "gathered")
+        #expect(await subscription.collect(1).map(\.string) == ["alone"])
+        #expect(alone.duration(to: clock.now) >= window)
+
+        let flushed = clock.now
+        try publisher.publish(Array("flushed".utf8), to: "gathered")
+        try await publisher.flush()
+        #expect(flushed.duration(to: clock.now) < window / 2)
+        #expect(await subscription.collect(1).map(\.string) == ["flushed"])
+
+        try publisher.publish(Array("at close".utf8), to: "gathered")
+        let closing = clock.now
+        await publisher.close()
+        #expect(closing.duration(to: clock.now) < window / 2)
+        #expect(await subscription.collect(1).map(\.string) == ["at close"])
+        await subscriber.close()
+    }
+}
