@@ -64,7 +64,7 @@ struct WriteCoalescingTests {
     @Test("against nats-server: a lone publish waits out the window; flush and close send what waits at once")
     func live() async throws {
         let server = try NATSServerProcess()
-        let window = Duration.milliseconds(800)
+        let window = Duration.milliseconds(1500)
         let publisher = try await NATSConnection.connect(
             try testConfiguration(server.url) { $0.writeCoalescing = window }
         )
