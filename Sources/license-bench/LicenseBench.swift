@@ -11,6 +11,7 @@ import Darwin
 ///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
 ///     license-bench distribution [CLIENTS]      start-to-enterprise, allows(), fan-out, server RSS ($NATS_URL)
 ///     license-bench publish-cost [N]            ns per publish on the publishing thread alone (no server)
+///     license-bench receive-cost [N]            ns per message received and consumed (a loopback peer, no server)
 @main
 enum LicenseBench {
     static func main() async {
@@ -30,6 +31,10 @@ enum LicenseBench {
                 try await PublishCostBenchmark.run(
                     publishesPerRound: arguments.count > 1 ? Int(arguments[1]) ?? 500_000 : 500_000
                 )
+            case "receive-cost":
+                try await ReceiveCostBenchmark.run(
+                    messages: arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
+                )
             case "pub", "pubsub", "reqrep":
                 guard arguments.count >= 2, let count = Int(arguments[1]), count > 0 else {
                     print("usage: license-bench \(arguments[0]) N [SIZE]")
@@ -39,7 +44,7 @@ enum LicenseBench {
                 try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
             default:
                 print(
-                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS] | publish-cost [N]"
+                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS] | publish-cost [N] | receive-cost [N]"
                 )
                 exit(2)
             }
