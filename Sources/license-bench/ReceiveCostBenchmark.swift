@@ -74,20 +74,27 @@ private final class BlastingPeer: Sendable {
         guard readUntil(client, "PING\r\n") else { return }
         send(client, "PONG\r\n")
         guard readUntil(client, "SUB \(subject)") else { return }
-        stream.withUnsafeBytes { bytes in
-            var sent = 0
-            while sent < bytes.count {
-                let count = write(client, bytes.baseAddress! + sent, bytes.count - sent)
-                guard count > 0 else { return }
-                sent += count
-            }
-        }
+        writeAll(client, stream)
         var sink = [UInt8](repeating: 0, count: 4096)
         while read(client, &sink, sink.count) > 0 {}  // until the client closes
     }
 
     private static func send(_ client: Int32, _ text: String) {
-        _ = Array(text.utf8).withUnsafeBytes { write(client, $0.baseAddress!, $0.count) }
+        writeAll(client, Array(text.utf8))
+    }
+
+    /// Writes every byte, blocking; stops early only if the connection fails.
+    private static func writeAll(_ client: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var sent = 0
+            while sent < buffer.count {
+                let rest = UnsafeRawBufferPointer(rebasing: buffer[sent...])
+                guard let start = rest.baseAddress else { return }
+                let count = write(client, start, rest.count)
+                guard count > 0 else { return }
+                sent += count
+            }
+        }
     }
 
     /// Reads until `marker` has been seen; false when the connection ended first.
