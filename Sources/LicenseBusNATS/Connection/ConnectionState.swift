@@ -45,8 +45,8 @@ struct ConnectionState {
     var outbound: [UInt8] = []
     /// Publishes made while not connected, sent after resubscribing.
     var reconnectBuffer: [UInt8] = []
-    /// Whether callers need not wake the I/O thread: a wake-up is already on its way, or it is
-    /// writing and will come back for the queue by itself.
+    /// Whether callers need not wake the I/O thread: a wake-up is already on its way, it is
+    /// writing and will come back for the queue by itself, or it waits out a coalescing window.
     var wakeRequested = false
     /// The connected clear-text socket, which callers may write to while nobody else does.
     var directSocket: TCPSocket?
