@@ -56,7 +56,9 @@ public struct NATSSubscription: AsyncSequence, Sendable {
         }
 
         /// The next message, or nil when the subscription ended or the task was cancelled.
-        public mutating func next() async -> NATSMessage? {
+        /// Runs on the caller's executor (`nonisolated(nonsending)`), so taking a message that is
+        /// already queued costs no executor hop.
+        nonisolated(nonsending) public mutating func next() async -> NATSMessage? {
             if self.position == self.batch.count {
                 (self.batch, self.position) = self.subscription.buffer.takeAll()
             }
