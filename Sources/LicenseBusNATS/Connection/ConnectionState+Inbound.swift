@@ -12,9 +12,18 @@ struct InboundOutcome {
 extension ConnectionState {
     /// Applies server operations in order.
     mutating func handle(_ operations: [ServerOperation]) -> InboundOutcome {
+        var taken = operations
+        return self.handle(taking: &taken)
+    }
+
+    /// Applies server operations in order, moving each out of `operations` (left holding `.ok`s),
+    /// so that a message's fields are not retained for a copy and released with the array.
+    mutating func handle(taking operations: inout [ServerOperation]) -> InboundOutcome {
         var outcome = InboundOutcome()
-        for operation in operations {
-            switch operation {
+        for index in operations.indices {
+            var operation = ServerOperation.ok
+            swap(&operation, &operations[index])
+            switch consume operation {
             case .message(let message): self.receive(message, into: &outcome)
             case .ping: ClientCommand.pong(into: &self.outbound)
             case .pong:
@@ -50,7 +59,7 @@ extension ConnectionState {
         return outcome
     }
 
-    private mutating func receive(_ inbound: InboundMessage, into outcome: inout InboundOutcome) {
+    private mutating func receive(_ inbound: consuming InboundMessage, into outcome: inout InboundOutcome) {
         self.statistics.inMessages += 1
         self.statistics.inBytes += UInt64(inbound.payload.count)
         let headers = inbound.headerBytes.flatMap(NATSHeaders.decode)
@@ -77,17 +86,16 @@ extension ConnectionState {
         }
         guard let index = self.subscriptions.index(forKey: inbound.sid) else { return }
         // In place: copying the subscription per message would retain and release its fields.
-        self.subscriptions.values[index].delivered += 1
+        let reachedMaximum = self.subscriptions.values[index].countDelivery()
         if let last = outcome.deliveries.indices.last, outcome.deliveries[last].sid == inbound.sid {
             outcome.deliveries[last].messages.append(message)
         } else if let earlier = outcome.deliveries.firstIndex(where: { $0.sid == inbound.sid }) {
             outcome.deliveries[earlier].messages.append(message)
         } else {
-            outcome.deliveries.append((inbound.sid, self.subscriptions.values[index].buffer, [message]))
+            outcome.deliveries.append((inbound.sid, self.subscriptions[index].value.buffer, [message]))
         }
-        if let maximum = self.subscriptions.values[index].maximum, self.subscriptions.values[index].delivered >= maximum
-        {
-            let buffer = self.subscriptions.values[index].buffer
+        if reachedMaximum {
+            let buffer = self.subscriptions[index].value.buffer
             self.subscriptions.remove(at: index)
             outcome.effects.append(.finish(buffer))
         }

@@ -24,6 +24,15 @@ struct ConnectionState {
         var delivered: UInt64 = 0
         /// UNSUB sent by `drain`: messages still arrive until the PONG; never re-subscribed.
         var isDraining = false
+
+        /// Counts one delivered message; returns whether it was the last one asked for
+        /// (auto-unsubscribe). A mutating call works on the stored value in place, where reading
+        /// a field through `Dictionary.Values`' subscript would copy the whole subscription.
+        mutating func countDelivery() -> Bool {
+            self.delivered += 1
+            guard let maximum = self.maximum else { return false }
+            return self.delivered >= maximum
+        }
     }
 
     enum Effect {

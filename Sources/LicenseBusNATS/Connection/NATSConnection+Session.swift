@@ -30,7 +30,7 @@ extension NATSConnection {
         let interval = self.configuration.pingInterval
         var nextPing = ContinuousClock.now.advanced(by: interval)
         self.discover(session.info.connectURLs, pool: &pool, server: session.server)
-        if let error = self.apply(session.leftover, pool: &pool, server: session.server) { return error }
+        if let error = self.apply(taking: &session.leftover, pool: &pool, server: session.server) { return error }
         var holdsWriter = false
         self.state.withLock { $0.startSession(directSocket: session.stream.plainSocket) }
         // While a coalescing window is open, publishes gather in the queue until it ends.
@@ -122,7 +122,7 @@ extension NATSConnection {
                         }
                     }
                 }
-                let fatal = self.apply(operations, pool: &pool, server: session.server)
+                let fatal = self.apply(taking: &operations, pool: &pool, server: session.server)
                 operations.removeAll(keepingCapacity: operations.capacity <= 1024)
                 if case .failure(let error) = parsed { return error }
                 if let fatal { return fatal }
@@ -132,10 +132,17 @@ extension NATSConnection {
         return nil
     }
 
-    /// Applies server operations to the state; returns a fatal error, if one came.
-    private func apply(_ operations: [ServerOperation], pool: inout ServerPool, server: ServerURL) -> NATSError? {
+    /// Applies server operations to the state, moving them out of `operations`; returns a fatal
+    /// error, if one came.
+    private func apply(
+        taking operations: inout [ServerOperation],
+        pool: inout ServerPool,
+        server: ServerURL
+    )
+        -> NATSError?
+    {
         guard !operations.isEmpty else { return nil }
-        let outcome = self.state.withLock { $0.handle(operations) }
+        let outcome = self.state.withLock { $0.handle(taking: &operations) }
         self.perform(outcome.effects)
         self.discover(outcome.announcedServers, pool: &pool, server: server)
         return outcome.fatal

@@ -48,6 +48,7 @@ public struct NATSSubscription: AsyncSequence, Sendable {
     /// without locking; a batch taken no longer counts as pending.
     public struct Iterator: AsyncIteratorProtocol {
         let subscription: NATSSubscription
+        /// Messages taken from the buffer; each is moved out in turn (swapped for an empty one).
         private var batch: [NATSMessage] = []
         private var position = 0
 
@@ -63,8 +64,10 @@ public struct NATSSubscription: AsyncSequence, Sendable {
                 (self.batch, self.position) = self.subscription.buffer.takeAll()
             }
             if self.position < self.batch.count {
+                var message = NATSMessage(subject: "", payload: [])
+                swap(&message, &self.batch[self.position])
                 self.position += 1
-                return self.batch[self.position - 1]
+                return message
             }
             let message = await self.subscription.buffer.next()
             if message == nil && Task.isCancelled { self.subscription.unsubscribe() }
