@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An incremental parser of what the server sends (the NATS client protocol).
 ///
 /// Bytes may arrive split anywhere; the parser keeps a partial control line or payload
@@ -82,12 +88,10 @@ struct ProtocolParser {
     }
 
     private static func firstNewline(in buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var index = start
-        while index < buffer.count {
-            if buffer[index] == UInt8(ascii: "\n") { return index }
-            index += 1
-        }
-        return nil
+        guard start < buffer.count, let base = buffer.baseAddress,
+            let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     /// Builds the message once its payload and trailing CRLF are all here.
