@@ -75,9 +75,10 @@ public final class NATSConnection: Sendable {
     /// The INFO of the server connected to (defaults before the first connect).
     public var serverInfo: ServerInfo { self.state.withLock { $0.serverInfo } }
 
-    /// Publishes a message. Never blocks: the bytes are queued for the I/O thread, or with
-    /// ``NATSConfiguration/sendImmediately`` written by this thread with one non-blocking `send`
-    /// when the socket is idle.
+    /// Publishes a message. Never blocks: the bytes are queued for the I/O thread, which writes
+    /// them with those published within ``NATSConfiguration/writeCoalescing`` (1 ms; `flush`
+    /// sends at once), or with ``NATSConfiguration/sendImmediately`` written by this thread with
+    /// one non-blocking `send` when the socket is idle.
     ///
     /// While disconnected the message is kept in the reconnect buffer and sent after the
     /// subscriptions are restored.
