@@ -10,6 +10,7 @@
 # Extra clients: BENCH_EXTRA="name=/path/to/binary ..." are pinned like the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/prerequisites.sh
 runs=${1:-9}
 modes=${2:-pub,pubsub}
 port=${3:-14252}
@@ -20,11 +21,7 @@ command -v taskset >/dev/null || { echo "bench-nats-pinned.sh: taskset not found
 
 swift build -c release --product license-bench >/dev/null
 bench=$(swift build -c release --show-bin-path)/license-bench
-if [ ! -x "$state/bench_c" ]; then
-    pkg-config --exists libnats || { echo "bench-nats-pinned.sh: libnats not found: apt-get install -y libnats-dev" >&2; exit 2; }
-    mkdir -p "$state"
-    cc -O2 -Wall -o "$state/bench_c" "$natsbench/bench_c.c" $(pkg-config --cflags --libs libnats) -lpthread
-fi
+ensure_bench_c "$state" "$natsbench" || exit 2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -9,6 +9,7 @@
 # Prints the natsbench tables of both runs, then per client and mode: clear, TLS, TLS/clear.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/prerequisites.sh
 runs=${1:-5}
 port=${2:-14242}
 natsbench=$(cd ../shared/natsbench && pwd)
@@ -16,11 +17,7 @@ state=${NATSBENCH_STATE:-$HOME/.cache/natsbench}
 
 swift build -c release --product license-bench >/dev/null
 bench=$(swift build -c release --show-bin-path)/license-bench
-if [ ! -x "$state/bench_c" ]; then
-    pkg-config --exists libnats || { echo "bench-tls.sh: libnats not found: apt-get install -y libnats-dev" >&2; exit 2; }
-    mkdir -p "$state"
-    cc -O2 -Wall -o "$state/bench_c" "$natsbench/bench_c.c" $(pkg-config --cflags --libs libnats) -lpthread
-fi
+ensure_bench_c "$state" "$natsbench" || exit 2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -71,6 +71,9 @@ struct WriteCoalescingTests {
         let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
         let subscription = try subscriber.subscribe(to: "gathered")
         try await subscriber.flush()
+        // After a round trip the publisher's I/O thread is idle, so the next publish opens a window
+        // (one made while it still starts its session is taken at once).
+        try await publisher.flush()
         let clock = ContinuousClock()
 
         let alone = clock.now
@@ -89,6 +92,35 @@ struct WriteCoalescingTests {
         await publisher.close()
         #expect(closing.duration(to: clock.now) < window / 2)
         #expect(await subscription.collect(1).map(\.string) == ["at close"])
+        await subscriber.close()
+    }
+
+    @Test("sendImmediately is never held back, also over TLS, where the I/O thread does every write")
+    func sendImmediately() async throws {
+        let server = try NATSServerProcess(configuration: tlsServerConfiguration())
+        let window = Duration.milliseconds(1500)
+        let configure = { (configuration: inout NATSConfiguration) in
+            configuration.tlsCAFile = TestCertificates.shared.path("ca.pem")
+            configuration.writeCoalescing = window
+        }
+        let subscriber = try await NATSConnection.connect(
+            try testConfiguration("tls://localhost:\(server.port)", configure: configure)
+        )
+        let subscription = try subscriber.subscribe(to: "at.once")
+        try await subscriber.flush()
+        let publisher = try await NATSConnection.connect(
+            try testConfiguration("tls://localhost:\(server.port)") {
+                configure(&$0)
+                $0.sendImmediately = true
+            }
+        )
+        try await publisher.flush()
+        let clock = ContinuousClock()
+        let start = clock.now
+        try publisher.publish(Array("now".utf8), to: "at.once")
+        #expect(await subscription.collect(1).map(\.string) == ["now"])
+        #expect(start.duration(to: clock.now) < window / 2)
+        await publisher.close()
         await subscriber.close()
     }
 }

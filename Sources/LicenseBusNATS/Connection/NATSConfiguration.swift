@@ -59,8 +59,10 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var sendImmediately: Bool
     /// How long a publish may wait for more to join it before the I/O thread writes the batch
     /// (default 1 ms, as libnats' flusher waits; zero: at once). `flush`, `request`, subscribing
-    /// and `close` end the wait. The bulk publisher then pays one wake-up per window, not one per
-    /// handful of messages, which matters most when it shares a core with the I/O thread.
+    /// and `close` end the wait, and with ``sendImmediately`` publishes never wait (also over
+    /// TLS, where the I/O thread writes them). The bulk publisher then pays one wake-up per
+    /// window, not one per handful of messages, which matters most when it shares a core with
+    /// the I/O thread.
     public var writeCoalescing: Duration
     /// Whether the server delivers our own publishes to our own subscriptions.
     public var echo: Bool

@@ -100,7 +100,7 @@ public final class NATSConnection: Sendable {
             Result { () throws(NATSError) -> ConnectionState.WriteHandoff in
                 try self.state.withLock { (state) throws(NATSError) -> ConnectionState.WriteHandoff in
                     try state.enqueuePublish(subject: subject, replyTo: replyTo, headers: headers, payload: bytes)
-                    return state.handOff(direct: direct, coalescing: true)
+                    return state.handOff(direct: direct, coalescing: !direct)
                 }
             }
         }
