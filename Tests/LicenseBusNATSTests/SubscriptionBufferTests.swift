@@ -8,8 +8,14 @@ struct SubscriptionBufferTests {
         range.map { NATSMessage(subject: "s", replyTo: nil, headers: nil, payload: Array("m\($0)".utf8)) }
     }
 
-    private func texts(_ taken: (messages: [NATSMessage], start: Int)) -> [String] {
-        taken.messages[taken.start...].map { String(decoding: $0.payload, as: UTF8.self) }
+    /// Takes every batch waiting now, oldest first, and returns their messages' texts in order.
+    private func takeAll(_ buffer: SubscriptionBuffer) -> [String] {
+        var texts: [String] = []
+        while true {
+            let taken = buffer.takeOldestBatch()
+            guard !taken.messages.isEmpty else { return texts }
+            texts += taken.messages[taken.start...].map { String(decoding: $0.payload, as: UTF8.self) }
+        }
     }
 
     @Test("a waiting consumer gets the first of a batch; the rest wait in order, then further pushes queue behind them")
@@ -22,9 +28,9 @@ struct SubscriptionBufferTests {
         #expect((await first).map { String(decoding: $0.payload, as: UTF8.self) } == "m0")
         _ = buffer.push(self.messages(3..<5))
         #expect(buffer.count == 4)
-        #expect(self.texts(buffer.takeAll()) == ["m1", "m2", "m3", "m4"])
+        #expect(self.takeAll(buffer) == ["m1", "m2", "m3", "m4"])
         #expect(buffer.count == 0)
-        #expect(buffer.takeAll().messages.isEmpty)
+        #expect(buffer.takeOldestBatch().messages.isEmpty)
     }
 
     @Test("past the limit new messages are dropped and counted; each episode is reported once")
@@ -34,12 +40,12 @@ struct SubscriptionBufferTests {
         #expect(result.dropped == 2 && result.startedDropping)
         result = buffer.push(self.messages(5..<6))
         #expect(result.dropped == 1 && !result.startedDropping)
-        #expect(self.texts(buffer.takeAll()) == ["m0", "m1", "m2"])
+        #expect(self.takeAll(buffer) == ["m0", "m1", "m2"])
         result = buffer.push(self.messages(6..<7))
         #expect(result.dropped == 0)
         result = buffer.push(self.messages(7..<10))
         #expect(result.dropped == 1 && result.startedDropping)
-        #expect(self.texts(buffer.takeAll()) == ["m6", "m7", "m8"])
+        #expect(self.takeAll(buffer) == ["m6", "m7", "m8"])
     }
 
     @Test("messages popped one by one and taken in bulk come out in arrival order, none twice")
@@ -49,10 +55,26 @@ struct SubscriptionBufferTests {
         _ = buffer.push(self.messages(4..<6))
         var seen: [String] = []
         if let message = await buffer.next() { seen.append(String(decoding: message.payload, as: UTF8.self)) }
-        seen += self.texts(buffer.takeAll())
+        seen += self.takeAll(buffer)
         _ = buffer.push(self.messages(6..<8))
         if let message = await buffer.next() { seen.append(String(decoding: message.payload, as: UTF8.self)) }
-        seen += self.texts(buffer.takeAll())
+        seen += self.takeAll(buffer)
         #expect(seen == (0..<8).map { "m\($0)" })
+    }
+
+    @Test("many one-message batches: order and count hold while consumed batches are compacted away")
+    func manySmallBatches() async {
+        let buffer = SubscriptionBuffer(limit: 10_000)
+        for index in 0..<200 { _ = buffer.push(self.messages(index..<index + 1)) }
+        var seen: [String] = []
+        for _ in 0..<150 {
+            if let message = await buffer.next() { seen.append(String(decoding: message.payload, as: UTF8.self)) }
+        }
+        #expect(buffer.count == 50)
+        for index in 200..<300 { _ = buffer.push(self.messages(index..<index + 1)) }
+        #expect(buffer.count == 150)
+        seen += self.takeAll(buffer)
+        #expect(seen == (0..<300).map { "m\($0)" })
+        #expect(buffer.count == 0)
     }
 }

@@ -61,7 +61,7 @@ public struct NATSSubscription: AsyncSequence, Sendable {
         /// already queued costs no executor hop.
         nonisolated(nonsending) public mutating func next() async -> NATSMessage? {
             if self.position == self.batch.count {
-                (self.batch, self.position) = self.subscription.buffer.takeAll()
+                (self.batch, self.position) = self.subscription.buffer.takeOldestBatch()
             }
             if self.position < self.batch.count {
                 var message = NATSMessage(subject: "", payload: [])

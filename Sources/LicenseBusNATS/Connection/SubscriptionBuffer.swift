@@ -11,26 +11,63 @@ import Synchronization
 /// - Important: One consumer at a time; any number of producers.
 final class SubscriptionBuffer: Sendable {
     private struct Storage {
-        var items: [NATSMessage] = []
+        /// The queued reads' arrays, oldest first, each kept whole as the I/O thread pushed it
+        /// (so its messages are never copied one by one); `batchHead` is the oldest one still
+        /// queued, and `head` its first message not yet consumed.
+        var batches: [[NATSMessage]] = []
+        var batchHead = 0
         var head = 0
+        var count = 0
         var waiter: CheckedContinuation<NATSMessage?, Never>?
         var isFinished = false
         var isDropping = false
 
-        var count: Int { self.items.count - self.head }
+        mutating func append(_ batch: [NATSMessage], from start: Int) {
+            guard start < batch.count else { return }
+            if self.count == 0 {
+                self.batches.removeAll(keepingCapacity: true)
+                self.batchHead = 0
+                self.head = start
+            } else if start > 0 {
+                self.batches.append(Array(batch[start...]))
+                self.count += batch.count - start
+                return
+            }
+            self.batches.append(batch)
+            self.count += batch.count - start
+        }
 
         mutating func popFirst() -> NATSMessage? {
-            guard self.head < self.items.count else { return nil }
-            let message = self.items[self.head]
+            guard self.count > 0 else { return nil }
+            let message = self.batches[self.batchHead][self.head]
             self.head += 1
-            if self.head == self.items.count {
-                self.items.removeAll(keepingCapacity: true)
-                self.head = 0
-            } else if self.head >= 4096 && self.head * 2 >= self.items.count {
-                self.items.removeFirst(self.head)
-                self.head = 0
-            }
+            self.count -= 1
+            if self.head == self.batches[self.batchHead].count { self.dropOldestBatch() }
             return message
+        }
+
+        /// Hands over the oldest batch and where its unconsumed messages start.
+        mutating func takeOldestBatch() -> (messages: [NATSMessage], start: Int) {
+            guard self.count > 0 else { return ([], 0) }
+            var taken: [NATSMessage] = []
+            swap(&taken, &self.batches[self.batchHead])
+            let start = self.head
+            self.count -= taken.count - start
+            self.dropOldestBatch()
+            return (taken, start)
+        }
+
+        private mutating func dropOldestBatch() {
+            self.batches[self.batchHead] = []
+            self.batchHead += 1
+            self.head = 0
+            if self.batchHead == self.batches.count {
+                self.batches.removeAll(keepingCapacity: true)
+                self.batchHead = 0
+            } else if self.batchHead >= 64 && self.batchHead * 2 >= self.batches.count {
+                self.batches.removeFirst(self.batchHead)
+                self.batchHead = 0
+            }
         }
     }
 
@@ -77,12 +114,11 @@ final class SubscriptionBuffer: Sendable {
             }
             let incoming = messages.count - start
             let taken = min(incoming, max(0, self.limit - storage.count))
-            if storage.count == 0 && taken == incoming {
-                // The usual case: the queue was drained, so this read's array becomes the queue.
-                storage.items = messages
-                storage.head = start
-            } else {
-                storage.items.append(contentsOf: messages[start..<start + taken])
+            if taken == incoming {
+                // The usual case: this read's array joins the queue whole.
+                storage.append(messages, from: start)
+            } else if taken > 0 {
+                storage.append(Array(messages[start..<start + taken]), from: 0)
             }
             result.dropped = incoming - taken
             // A message that fits ends an episode; a drop after that starts a new one.
@@ -134,17 +170,11 @@ final class SubscriptionBuffer: Sendable {
         }
     }
 
-    /// Takes every message waiting now, in order (those of `messages` from `start` on), so an
-    /// iterator can hand them out without taking the lock for each; they no longer count against
-    /// the limit. The array is handed over whole, never copied.
-    func takeAll() -> (messages: [NATSMessage], start: Int) {
-        self.storage.withLock { storage in
-            guard storage.head < storage.items.count else { return ([], 0) }
-            var taken: [NATSMessage] = []
-            swap(&taken, &storage.items)
-            defer { storage.head = 0 }
-            return (taken, storage.head)
-        }
+    /// Takes the oldest queued batch (its messages from `start` on), so an iterator can hand them
+    /// out without taking the lock for each; they no longer count against the limit. The array
+    /// is handed over whole, never copied. Empty when nothing waits.
+    func takeOldestBatch() -> (messages: [NATSMessage], start: Int) {
+        self.storage.withLock { $0.takeOldestBatch() }
     }
 
     /// Messages queued and not yet consumed.
