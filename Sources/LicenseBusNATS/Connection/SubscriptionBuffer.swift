@@ -22,18 +22,18 @@ final class SubscriptionBuffer: Sendable {
         var isFinished = false
         var isDropping = false
 
+        /// Queues `batch` from `start` on; it becomes the only batch when the queue is empty.
         mutating func append(_ batch: [NATSMessage], from start: Int) {
             guard start < batch.count else { return }
             if self.count == 0 {
                 self.batches.removeAll(keepingCapacity: true)
                 self.batchHead = 0
                 self.head = start
-            } else if start > 0 {
-                self.batches.append(Array(batch[start...]))
-                self.count += batch.count - start
-                return
+                self.batches.append(batch)
+            } else {
+                // Only the oldest batch has a start offset (`head`); a later one keeps its tail.
+                self.batches.append(start == 0 ? batch : Array(batch[start...]))
             }
-            self.batches.append(batch)
             self.count += batch.count - start
         }
 
