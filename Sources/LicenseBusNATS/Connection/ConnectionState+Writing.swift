@@ -79,7 +79,7 @@ extension ConnectionState {
 
     /// The end of the coalescing window, while it is open and the idle I/O thread should wait
     /// for it instead of taking the queue (a closing connection writes out at once).
-    func openCoalescingWindow(at now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+    func openCoalescingWindow(at now: MonotonicTime) -> MonotonicTime? {
         guard let until = self.coalescingUntil, now < until, !self.isClosed else { return nil }
         return until
     }

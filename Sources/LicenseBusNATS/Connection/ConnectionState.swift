@@ -65,7 +65,9 @@ struct ConnectionState {
     var writtenBuffer: [UInt8] = []
     /// The end of the window in which publishes gather before the woken I/O thread takes them
     /// (nil: it takes the queue as soon as it runs).
-    var coalescingUntil: ContinuousClock.Instant?
+    var coalescingUntil: MonotonicTime?
+    /// ``NATSConfiguration/writeCoalescing`` in nanoseconds, converted once.
+    let coalescingNanoseconds: UInt64
     /// The subject of the last publish, known to be valid.
     var lastValidSubject: String?
     /// Counts sessions, so a caller's write to a socket that has since died changes nothing.
@@ -87,6 +89,7 @@ struct ConnectionState {
 
     init(configuration: NATSConfiguration) {
         self.configuration = configuration
+        self.coalescingNanoseconds = MonotonicTime.nanoseconds(in: configuration.writeCoalescing)
     }
 
     var isClosed: Bool { self.phase == .closed }
@@ -103,8 +106,8 @@ struct ConnectionState {
             return true
         }
         self.wakeRequested = true
-        if coalescing, self.configuration.writeCoalescing > .zero {
-            self.coalescingUntil = ContinuousClock.now.advanced(by: self.configuration.writeCoalescing)
+        if coalescing, self.coalescingNanoseconds > 0 {
+            self.coalescingUntil = MonotonicTime.now.advanced(byNanoseconds: self.coalescingNanoseconds)
         }
         return true
     }

@@ -34,7 +34,7 @@ extension NATSConnection {
         var holdsWriter = false
         self.state.withLock { $0.startSession(directSocket: session.stream.plainSocket) }
         // While a coalescing window is open, publishes gather in the queue until it ends.
-        var gatheringUntil: ContinuousClock.Instant?
+        var gatheringUntil: MonotonicTime?
         while true {
             if written == inflight.count {
                 inflight.removeAll(keepingCapacity: true)
@@ -90,8 +90,10 @@ extension NATSConnection {
                 ),
                 pollfd(fd: self.wake.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
-            let wakeAt = gatheringUntil.map { min($0, nextPing) } ?? nextPing
-            let timeout = session.stream.hasBufferedInput ? 0 : milliseconds(now.duration(to: wakeAt))
+            var timeout = session.stream.hasBufferedInput ? 0 : milliseconds(now.duration(to: nextPing))
+            if let gatheringUntil {
+                timeout = min(timeout, milliseconds(MonotonicTime.now.duration(to: gatheringUntil)))
+            }
             let ready = poll(&descriptors, 2, timeout)
             if ready < 0 && errno != EINTR { return NATSError(.connectionFailed, systemError()) }
             if descriptors[1].revents != 0 { self.wake.drain() }
