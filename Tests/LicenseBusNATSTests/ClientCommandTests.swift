@@ -48,6 +48,19 @@ struct ClientCommandTests {
         )
     }
 
+    @Test("every byte of subjects and payloads of every short length lands in place (word-wise copies)")
+    func everyShortLength() {
+        for length in 0...80 {
+            let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+            let subject = String((0..<max(1, length / 2)).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+            var buffer: [UInt8] = []
+            payload.withUnsafeBytes {
+                ClientCommand.publish(subject: subject, replyTo: nil, headers: nil, payload: $0, into: &buffer)
+            }
+            #expect(buffer == Array("PUB \(subject) \(length)\r\n".utf8) + payload + [13, 10], "length \(length)")
+        }
+    }
+
     @Test("SUB and UNSUB, with and without queue group and count, at the largest sid")
     func subscribeAndUnsubscribe() {
         var buffer: [UInt8] = []

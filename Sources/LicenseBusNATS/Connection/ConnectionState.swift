@@ -114,6 +114,13 @@ struct ConnectionState {
 
     // MARK: publishing
 
+    /// Whether `subject` is the last subject found valid. Compared unwrapped: wrapping it in an
+    /// Optional to compare with ``lastValidSubject`` would retain and release it on every publish.
+    private func isLastValidSubject(_ subject: String) -> Bool {
+        guard let last = self.lastValidSubject else { return false }
+        return last == subject
+    }
+
     mutating func enqueuePublish(
         subject: String,
         replyTo: String?,
@@ -122,7 +129,7 @@ struct ConnectionState {
     ) throws(NATSError) {
         guard self.phase != .closed else { throw NATSError.closed }
         // Publishers mostly repeat one subject; an identical string needs no second scan.
-        if subject != self.lastValidSubject {
+        if !self.isLastValidSubject(subject) {
             guard SubjectRules.isValid(subject) else {
                 throw NATSError(.invalidSubject, "'\(subject.prefix(64))' is not a valid subject to publish to")
             }

@@ -140,23 +140,46 @@ private struct OperationWriter {
         self.position += 1
     }
 
+    @inline(__always)
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
-        // Fields are short (a subject, a reply subject): a byte loop beats a call to memmove.
-        if bytes.count <= 32 {
-            for index in 0..<bytes.count { self.output[self.position + index] = bytes[index] }
-        } else if let source = bytes.baseAddress, let target = self.output.baseAddress {
-            (target + self.position).copyMemory(from: source, byteCount: bytes.count)
+        let count = bytes.count
+        guard let source = bytes.baseAddress, let start = self.output.baseAddress else { return }
+        precondition(self.position + count <= self.output.count, "an operation outgrew its bound")
+        let target = start + self.position
+        self.position += count
+        // Fields are short (a subject, a small payload): inline copies beat a call to memmove.
+        if count > 32 {
+            target.copyMemory(from: source, byteCount: count)
+        } else if count >= 8 {
+            // Eight bytes at a time, the last word overlapping the one before it.
+            var offset = 0
+            while offset < count - 8 {
+                let word = source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                target.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            target.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for index in 0..<count {
+                let byte = source.load(fromByteOffset: index, as: UInt8.self)
+                target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+            }
         }
-        self.position += bytes.count
     }
 
+    @inline(__always)
     mutating func write(_ text: StaticString) {
         self.write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { self.write(UnsafeRawBufferPointer($0)) }
+        // A native string lends its bytes as they are; only a bridged one is copied first.
+        let lent: Void? = text.utf8.withContiguousStorageIfAvailable { self.write(UnsafeRawBufferPointer($0)) }
+        if lent == nil {
+            var copy = text
+            copy.withUTF8 { self.write(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// Writes `value` in decimal.
