@@ -95,6 +95,34 @@ struct WriteCoalescingTests {
         await subscriber.close()
     }
 
+    @Test("a bulk publisher writes a full batch itself: the publish that fills it sends the batch, later ones wait")
+    func fullBatch() async throws {
+        let server = try NATSServerProcess()
+        let window = Duration.seconds(30)
+        let publisher = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.writeCoalescing = window }
+        )
+        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
+        let subscription = try subscriber.subscribe(to: "bulk")
+        try await subscriber.flush()
+        try await publisher.flush()
+        let payload = [UInt8](repeating: UInt8(ascii: "b"), count: 1000)
+        let operation = "PUB bulk 1000\r\n".utf8.count + payload.count + 2
+        // The publish that brings the queue to the threshold writes all of it; the next one waits.
+        let filling = (ConnectionState.callerWriteThreshold + operation - 1) / operation
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0...filling { try publisher.publish(payload, to: "bulk") }
+        #expect(await subscription.collect(filling, timeout: window / 2).count == filling)
+        #expect(start.duration(to: clock.now) < window / 2)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(subscription.pendingCount == 0)
+        try await publisher.flush()
+        #expect(await subscription.collect(1).count == 1)
+        await publisher.close()
+        await subscriber.close()
+    }
+
     @Test("sendImmediately is never held back, also over TLS, where the I/O thread does every write")
     func sendImmediately() async throws {
         let server = try NATSServerProcess(configuration: tlsServerConfiguration())

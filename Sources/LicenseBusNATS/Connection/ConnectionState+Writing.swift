@@ -10,13 +10,15 @@ extension ConnectionState {
         case write([UInt8], to: TCPSocket, generation: UInt64)
     }
 
-    /// Decides who writes what was just queued. With `direct`, a clear-text socket that nobody
-    /// is writing to is handed to the caller (one `send` instead of a wake-up and a thread switch);
-    /// otherwise the I/O thread is woken once, and with `coalescing` it lets more publishes join
-    /// these bytes for up to ``NATSConfiguration/writeCoalescing`` before it takes the queue.
+    /// Decides who writes what was just queued. With `direct`, or once a batch of
+    /// ``callerWriteThreshold`` bytes waits, a clear-text socket that nobody is writing to is
+    /// handed to the caller (one `send` instead of a wake-up and a thread switch); otherwise the
+    /// I/O thread is woken once, and with `coalescing` it lets more publishes join these bytes for
+    /// up to ``NATSConfiguration/writeCoalescing`` before it takes the queue.
     mutating func handOff(direct: Bool, coalescing: Bool = false) -> WriteHandoff {
         guard self.phase == .connected else { return .none }
-        if direct, !self.isWriting, let socket = self.directSocket, !self.outbound.isEmpty {
+        let callerWrites = direct || self.outbound.count >= Self.callerWriteThreshold
+        if callerWrites, !self.isWriting, let socket = self.directSocket, !self.outbound.isEmpty {
             self.isWriting = true
             // The last direct write's buffer becomes the queue; by now it is referenced only here.
             var bytes = self.writtenBuffer
@@ -67,6 +69,12 @@ extension ConnectionState {
 
     /// The largest written buffer kept for reuse (a burst's larger buffer is freed).
     static let keptBufferLimit = 64 * 1024
+
+    /// Queued bytes from which a bulk publisher writes the batch itself instead of leaving it to
+    /// the I/O thread, as libnats' publisher writes its 32 KiB buffer once it is full. The batch is
+    /// written while the socket takes it, with no second thread running beside the publisher and
+    /// the server, and its buffer is reused instead of the queue growing into fresh pages.
+    static let callerWriteThreshold = 32 * 1024
 
     /// A session starts: callers may write to `socket` directly (nil with TLS, whose session
     /// only the I/O thread may use).
