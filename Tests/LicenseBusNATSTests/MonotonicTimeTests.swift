@@ -12,12 +12,15 @@ struct MonotonicTimeTests {
         #expect(MonotonicTime.nanoseconds(in: .nanoseconds(-5)) == 0)
         #expect(MonotonicTime.nanoseconds(in: .seconds(-3)) == 0)
         #expect(MonotonicTime.nanoseconds(in: .seconds(Int64.max)) == .max)
+        // 18,446,744,073 s fit, but not with 0.999999999 s more.
+        #expect(MonotonicTime.nanoseconds(in: .seconds(18_446_744_073)) == 18_446_744_073_000_000_000)
+        #expect(MonotonicTime.nanoseconds(in: .seconds(18_446_744_073) + .nanoseconds(999_999_999)) == .max)
     }
 
     @Test("arithmetic saturates, and the duration to an earlier time is zero")
     func arithmetic() {
         let start = MonotonicTime(nanoseconds: 1_000)
-        #expect(start.advanced(by: .microseconds(2)).nanoseconds == 3_000)
+        #expect(start.advanced(byNanoseconds: 2_000).nanoseconds == 3_000)
         #expect(start.advanced(byNanoseconds: .max).nanoseconds == .max)
         #expect(start.duration(to: start.advanced(byNanoseconds: 1_500)) == .nanoseconds(1_500))
         #expect(start.advanced(byNanoseconds: 1).duration(to: start) == .zero)

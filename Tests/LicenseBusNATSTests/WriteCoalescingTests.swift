@@ -31,7 +31,7 @@ struct WriteCoalescingTests {
         let opened = MonotonicTime.now
         #expect(try self.publish("1", &state))
         let end = try #require(state.openCoalescingWindow(at: opened))
-        #expect(end > opened.advanced(by: .seconds(59)))
+        #expect(end > opened.advanced(byNanoseconds: 59_000_000_000))
         #expect(state.openCoalescingWindow(at: end) == nil)
         #expect(try !self.publish("2", &state))
         // A flush's PING (or a SUB, an UNSUB, a request) may not wait: the waiting I/O thread is woken.

@@ -25,18 +25,14 @@ struct MonotonicTime: Comparable, Sendable {
         let (seconds, attoseconds) = duration.components
         guard seconds >= 0, duration > .zero else { return 0 }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000)).partialValue
+        let (sum, carry) = whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))
+        return overflow || carry ? .max : sum
     }
 
     /// This time plus `nanoseconds`, saturating.
     func advanced(byNanoseconds nanoseconds: UInt64) -> MonotonicTime {
         let (sum, overflow) = self.nanoseconds.addingReportingOverflow(nanoseconds)
         return MonotonicTime(nanoseconds: overflow ? .max : sum)
-    }
-
-    /// This time plus a duration (negative durations count as zero).
-    func advanced(by duration: Duration) -> MonotonicTime {
-        self.advanced(byNanoseconds: Self.nanoseconds(in: duration))
     }
 
     /// The time from this reading to a later one; zero when `later` is not later.
