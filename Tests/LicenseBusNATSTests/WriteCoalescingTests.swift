@@ -21,6 +21,25 @@ struct WriteCoalescingTests {
         return Self.isWake(state.handOff(direct: false, coalescing: true))
     }
 
+    /// A `nats-server`, a publisher with the given window whose I/O thread is idle, and a
+    /// subscriber already subscribed to `subject`. After a round trip the publisher's I/O thread is
+    /// idle, so its next publish opens a window (one made while it still starts its session is
+    /// taken at once). The server is returned so that it lives as long as the caller holds it.
+    private func idlePublisher(
+        window: Duration,
+        to subject: String
+    ) async throws -> (NATSServerProcess, NATSConnection, NATSConnection, NATSSubscription) {
+        let server = try NATSServerProcess()
+        let publisher = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.writeCoalescing = window }
+        )
+        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
+        let subscription = try subscriber.subscribe(to: subject)
+        try await subscriber.flush()
+        try await publisher.flush()
+        return (server, publisher, subscriber, subscription)
+    }
+
     private static func isWake(_ handoff: ConnectionState.WriteHandoff) -> Bool {
         if case .wake = handoff { true } else { false }
     }
@@ -63,17 +82,9 @@ struct WriteCoalescingTests {
 
     @Test("against nats-server: a lone publish waits out the window; flush and close send what waits at once")
     func live() async throws {
-        let server = try NATSServerProcess()
         let window = Duration.milliseconds(1500)
-        let publisher = try await NATSConnection.connect(
-            try testConfiguration(server.url) { $0.writeCoalescing = window }
-        )
-        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
-        let subscription = try subscriber.subscribe(to: "gathered")
-        try await subscriber.flush()
-        // After a round trip the publisher's I/O thread is idle, so the next publish opens a window
-        // (one made while it still starts its session is taken at once).
-        try await publisher.flush()
+        let (server, publisher, subscriber, subscription) = try await self.idlePublisher(window: window, to: "gathered")
+        defer { withExtendedLifetime(server) {} }
         let clock = ContinuousClock()
 
         let alone = clock.now
@@ -97,15 +108,9 @@ struct WriteCoalescingTests {
 
     @Test("a bulk publisher writes a full batch itself: the publish that fills it sends the batch, later ones wait")
     func fullBatch() async throws {
-        let server = try NATSServerProcess()
         let window = Duration.seconds(30)
-        let publisher = try await NATSConnection.connect(
-            try testConfiguration(server.url) { $0.writeCoalescing = window }
-        )
-        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
-        let subscription = try subscriber.subscribe(to: "bulk")
-        try await subscriber.flush()
-        try await publisher.flush()
+        let (server, publisher, subscriber, subscription) = try await self.idlePublisher(window: window, to: "bulk")
+        defer { withExtendedLifetime(server) {} }
         let payload = [UInt8](repeating: UInt8(ascii: "b"), count: 1000)
         let operation = "PUB bulk 1000\r\n".utf8.count + payload.count + 2
         // The publish that brings the queue to the threshold writes all of it; the next one waits.
