@@ -11,8 +11,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
 runs=${1:-9}
 count=${2:-1000000}
-pkg-config --exists libnats 2>/dev/null || apt_install libnats-dev pkg-config gcc \
-    || { echo "bench-publish-cost.sh: libnats not found: apt-get install -y libnats-dev" >&2; exit 2; }
+ensure_libnats || exit 2
 swift build -c release --product license-bench >/dev/null
 bench=$(swift build -c release --show-bin-path)/license-bench
 work=$(mktemp -d)

@@ -62,13 +62,19 @@ ensure_tls_first_nats_server() {
     export NATS_SERVER_TLS_FIRST_BIN="$venv/bin/nats-server"
 }
 
+# The official C client (libnats) and a C compiler, for the benchmarks that run it beside ours.
+ensure_libnats() {
+    pkg-config --exists libnats 2>/dev/null && command -v cc >/dev/null && return 0
+    apt_install libnats-dev pkg-config gcc \
+        || { echo "prerequisites: libnats not found: apt-get install -y libnats-dev" >&2; return 1; }
+}
+
 # The official C client's benchmark (natsbench's bench_c.c against libnats), built once into
 # STATE, as ../shared/natsbench/run.sh builds it. Usage: ensure_bench_c STATE NATSBENCH_DIR
 ensure_bench_c() {
     local state=$1 natsbench=$2
     [ -x "$state/bench_c" ] && return 0
-    pkg-config --exists libnats 2>/dev/null || apt_install libnats-dev pkg-config gcc \
-        || { echo "prerequisites: libnats not found: apt-get install -y libnats-dev" >&2; return 1; }
+    ensure_libnats || return 1
     mkdir -p "$state"
     cc -O2 -Wall -o "$state/bench_c" "$natsbench/bench_c.c" $(pkg-config --cflags --libs libnats) -lpthread
 }

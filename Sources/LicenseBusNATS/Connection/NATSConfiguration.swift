@@ -60,9 +60,10 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     /// How long a publish may wait for more to join it before the I/O thread writes the batch
     /// (default 1 ms, as libnats' flusher waits; zero: at once). `flush`, `request`, subscribing
     /// and `close` end the wait, and with ``sendImmediately`` publishes never wait (also over
-    /// TLS, where the I/O thread writes them). The bulk publisher then pays one wake-up per
-    /// window, not one per handful of messages, which matters most when it shares a core with
-    /// the I/O thread.
+    /// TLS, where the I/O thread writes them). A full 32 KiB batch does not wait either: the
+    /// publisher writes it itself, as libnats' publisher writes its full buffer. The bulk
+    /// publisher then pays one wake-up per window, not one per handful of messages, which
+    /// matters most when it shares a core with the I/O thread.
     public var writeCoalescing: Duration
     /// Whether the server delivers our own publishes to our own subscriptions.
     public var echo: Bool
