@@ -1,6 +1,12 @@
 internal import LicenseBusCrypto
 internal import LicenseBusJSON
 
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JOSE compact serialization split into its base64url parts, without decoding them.
 ///
 /// The trimmed token is copied once into a byte array and scanned for dots; parts are byte
@@ -23,33 +29,42 @@ struct CompactToken {
         }
         var copy = raw
         self.bytes = copy.withUTF8 { utf8 in
-            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-            guard let first = utf8.firstIndex(where: { !isSpace($0) }),
-                let last = utf8.lastIndex(where: { !isSpace($0) })
-            else { return [] }
-            return Array(utf8[first...last])
+            var first = 0
+            var end = utf8.count
+            while first < end, Self.isSpace(utf8[first]) { first += 1 }
+            while end > first, Self.isSpace(utf8[end - 1]) { end -= 1 }
+            return Array(utf8[first..<end])
         }
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(partCount)
-        var tooMany = false
-        self.bytes.withUnsafeBufferPointer { buffer in
+        self.bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else {
+                ranges.append(0..<0)
+                return
+            }
             var start = 0
-            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: ".") {
-                guard ranges.count < partCount - 1 else {
-                    tooMany = true
-                    return
-                }
+            // At most one dot more than allowed is looked for: that is enough to refuse the token.
+            while ranges.count < partCount,
+                let dot = memchr(base + start, Int32(UInt8(ascii: ".")), buffer.count - start)
+            {
+                let index = base.distance(to: UnsafeRawPointer(dot))
                 ranges.append(start..<index)
                 start = index + 1
             }
             ranges.append(start..<buffer.count)
         }
-        guard !tooMany else { throw LicenseError(.malformed, "the \(what) has more than \(partCount) parts") }
+        guard ranges.count <= partCount else {
+            throw LicenseError(.malformed, "the \(what) has more than \(partCount) parts")
+        }
         guard ranges.count == partCount else {
             throw LicenseError(.malformed, "the \(what) has \(ranges.count) parts; \(partCount) are required")
         }
         self.ranges = ranges
         self.text = self.bytes.count == raw.utf8.count ? raw : String(decoding: self.bytes, as: UTF8.self)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// The raw (still encoded) bytes of part `index`.
@@ -62,8 +77,29 @@ struct CompactToken {
 
     /// Part `index` decoded as a JSON object.
     func object(_ index: Int, part name: String) throws(LicenseError) -> [String: JSONValue] {
-        guard let bytes = self.decoded(index) else { throw LicenseError(.malformed, "the \(name) is not base64url") }
-        return try decodeObject(bytes, part: name)
+        try self.withDecoded(index, part: name) { bytes throws(LicenseError) in try decodeObject(bytes, part: name) }
+    }
+
+    /// Lends part `index`, decoded from base64url into a temporary buffer (on the stack when
+    /// small), to `body`.
+    /// - Throws: ``LicenseError/Code/malformed`` naming the part when it is not canonical
+    ///   base64url; what `body` throws.
+    func withDecoded<Result>(
+        _ index: Int,
+        part name: String,
+        _ body: (UnsafeRawBufferPointer) throws(LicenseError) -> Result
+    ) throws(LicenseError) -> Result {
+        let range = self.ranges[index]
+        guard let count = Base64URL.decodedCount(ofEncoded: range.count) else {
+            throw LicenseError(.malformed, "the \(name) is not base64url")
+        }
+        return try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer throws(LicenseError) in
+            let isValid = self.bytes.withUnsafeBytes { token in
+                Base64URL.decode(UnsafeRawBufferPointer(rebasing: token[range]), into: buffer)
+            }
+            guard isValid else { throw LicenseError(.malformed, "the \(name) is not base64url") }
+            return try body(UnsafeRawBufferPointer(buffer))
+        }
     }
 }
 

@@ -27,7 +27,37 @@ public struct LicenseClaims: Sendable, Hashable {
     /// `customer`: a display name.
     public let customer: String?
     /// Every claim as received, unknown ones included.
-    public let all: [String: JSONValue]
+    public var all: [String: JSONValue] {
+        var all = self.others
+        all["iss"] = .string(self.issuer)
+        all["aud"] =
+            self.shape.audienceIsSingle ? .string(self.audience[0]) : .array(self.audience.map(JSONValue.string))
+        all["sub"] = .string(self.subject)
+        all["jti"] = .string(self.licenseID)
+        all["iat"] = .integer(self.issuedAt)
+        all["nbf"] = self.notBefore.map(JSONValue.integer)
+        all["exp"] = self.expiresAt.map(JSONValue.integer)
+        all["grace"] = self.gracePeriod.map(JSONValue.integer)
+        all["edition"] = .string(self.edition)
+        if self.shape.hasFeatures { all["features"] = .array(self.features.map(JSONValue.string)) }
+        if self.shape.hasLimits { all["limits"] = .object(self.limits.mapValues(JSONValue.integer)) }
+        all["customer"] = self.customer.map(JSONValue.string)
+        return all
+    }
+
+    /// The claims not typed above, as received.
+    private let others: [String: JSONValue]
+    /// What the typed claims do not tell of the payload, so that ``all`` gives it back exactly.
+    private let shape: Shape
+
+    private struct Shape: Hashable {
+        /// `aud` was one string, not an array.
+        let audienceIsSingle: Bool
+        /// `features` was present (it may be an empty array).
+        let hasFeatures: Bool
+        /// `limits` was present (it may be an empty object).
+        let hasLimits: Bool
+    }
 
     /// Whether the edition grants anything (it is not `community`).
     public var grantsEdition: Bool { self.edition != "community" }
@@ -36,96 +66,72 @@ public struct LicenseClaims: Sendable, Hashable {
     /// - Parameter object: The decoded JWT payload.
     /// - Throws: ``LicenseError/Code/malformed`` for a missing required claim or a claim of the wrong type.
     public init(_ object: [String: JSONValue]) throws(LicenseError) {
-        let reader = ClaimReader(object: object)
-        self.issuer = try reader.requiredString("iss")
-        self.audience = try reader.audience()
-        self.subject = try reader.requiredString("sub")
-        self.licenseID = try reader.requiredString("jti")
-        self.issuedAt = try reader.requiredInteger("iat")
-        self.notBefore = try reader.optionalInteger("nbf")
-        self.expiresAt = try reader.optionalInteger("exp")
-        self.gracePeriod = try reader.optionalInteger("grace")
+        var slots = ClaimSlots()
+        slots.iss = ClaimSlot(object["iss"])
+        slots.aud = ClaimSlot(object["aud"])
+        slots.sub = ClaimSlot(object["sub"])
+        slots.jti = ClaimSlot(object["jti"])
+        slots.iat = ClaimSlot(object["iat"])
+        slots.nbf = ClaimSlot(object["nbf"])
+        slots.exp = ClaimSlot(object["exp"])
+        slots.grace = ClaimSlot(object["grace"])
+        slots.edition = ClaimSlot(object["edition"])
+        slots.features = ClaimSlot(object["features"])
+        slots.limits = ClaimSlot(object["limits"])
+        slots.customer = ClaimSlot(object["customer"])
+        slots.others = object.filter { name, _ in !Claim.allCases.contains { $0.name == name } }
+        try self.init(slots)
+    }
+
+    /// Types the claims found in a payload, checking them in the SPEC §5 order.
+    init(_ slots: ClaimSlots) throws(LicenseError) {
+        self.issuer = try slots.iss.resolve { value throws(LicenseError) in
+            try ClaimTyping.requiredString(value, .iss)
+        }
+        let audience = try slots.aud.resolve(ClaimTyping.audience)
+        self.audience = audience.values
+        self.subject = try slots.sub.resolve { value throws(LicenseError) in
+            try ClaimTyping.requiredString(value, .sub)
+        }
+        self.licenseID = try slots.jti.resolve { value throws(LicenseError) in
+            try ClaimTyping.requiredString(value, .jti)
+        }
+        self.issuedAt = try slots.iat.resolve { value throws(LicenseError) in
+            try ClaimTyping.requiredInteger(value, .iat)
+        }
+        self.notBefore = try Self.optionalInteger(slots.nbf, .nbf)
+        self.expiresAt = try Self.optionalInteger(slots.exp, .exp)
+        self.gracePeriod = try Self.optionalInteger(slots.grace, .grace)
         if let grace = self.gracePeriod, grace < 0 {
             throw LicenseError(.malformed, "claim 'grace' is negative")
         }
-        self.edition = try reader.requiredString("edition")
-        self.features = try reader.features()
-        self.limits = try reader.limits()
-        self.customer = try reader.optionalString("customer")
-        self.all = object
-    }
-}
-
-/// Reads typed claims from a payload, naming the claim in every error.
-private struct ClaimReader {
-    let object: [String: JSONValue]
-
-    func requiredString(_ name: String) throws(LicenseError) -> String {
-        guard let value = try self.optionalString(name) else { throw missing(name) }
-        return value
-    }
-
-    func optionalString(_ name: String) throws(LicenseError) -> String? {
-        guard let value = self.object[name] else { return nil }
-        guard let text = value.stringValue else { throw wrongType(name, value, "a string") }
-        return text
-    }
-
-    func requiredInteger(_ name: String) throws(LicenseError) -> Int64 {
-        guard let value = try self.optionalInteger(name) else { throw missing(name) }
-        return value
-    }
-
-    func optionalInteger(_ name: String) throws(LicenseError) -> Int64? {
-        guard let value = self.object[name] else { return nil }
-        guard let number = value.integerValue else { throw wrongType(name, value, "an integer number of seconds") }
-        return number
-    }
-
-    func audience() throws(LicenseError) -> [String] {
-        guard let value = self.object["aud"] else { throw missing("aud") }
-        if let single = value.stringValue { return [single] }
-        guard let elements = value.arrayValue, !elements.isEmpty else {
-            throw wrongType("aud", value, "a string or a non-empty array of strings")
+        self.edition = try slots.edition.resolve { value throws(LicenseError) in
+            try ClaimTyping.requiredString(value, .edition)
         }
-        return try strings(elements, claim: "aud")
+        self.features = try slots.features.resolve(ClaimTyping.features)
+        self.limits = try slots.limits.resolve(ClaimTyping.limits)
+        self.customer = try Self.optionalString(slots.customer, .customer)
+        self.others = slots.others
+        self.shape = Shape(
+            audienceIsSingle: audience.isSingle,
+            hasFeatures: slots.features.isPresent,
+            hasLimits: slots.limits.isPresent
+        )
     }
 
-    func features() throws(LicenseError) -> [String] {
-        guard let value = self.object["features"] else { return [] }
-        guard let elements = value.arrayValue else { throw wrongType("features", value, "an array of strings") }
-        return try strings(elements, claim: "features")
-    }
-
-    func limits() throws(LicenseError) -> [String: Int64] {
-        guard let value = self.object["limits"] else { return [:] }
-        guard let members = value.objectValue else { throw wrongType("limits", value, "an object of integers") }
-        var limits: [String: Int64] = [:]
-        for (name, member) in members {
-            guard let number = member.integerValue else {
-                throw LicenseError(.malformed, "limit '\(name)' is \(member.typeName), not an integer")
-            }
-            limits[name] = number
+    private static func optionalInteger(_ slot: ClaimSlot<Int64>, _ claim: Claim) throws(LicenseError) -> Int64? {
+        switch slot {
+        case .typed(let value): value
+        case .absent: nil
+        case .received(let value): try ClaimTyping.optionalInteger(value, claim)
         }
-        return limits
     }
 
-    private func strings(_ elements: [JSONValue], claim: String) throws(LicenseError) -> [String] {
-        var result: [String] = []
-        for element in elements {
-            guard let text = element.stringValue else {
-                throw LicenseError(.malformed, "claim '\(claim)' holds \(element.typeName), not only strings")
-            }
-            result.append(text)
+    private static func optionalString(_ slot: ClaimSlot<String>, _ claim: Claim) throws(LicenseError) -> String? {
+        switch slot {
+        case .typed(let value): value
+        case .absent: nil
+        case .received(let value): try ClaimTyping.optionalString(value, claim)
         }
-        return result
-    }
-
-    private func missing(_ name: String) -> LicenseError {
-        LicenseError(.malformed, "required claim '\(name)' is missing")
-    }
-
-    private func wrongType(_ name: String, _ value: JSONValue, _ expected: String) -> LicenseError {
-        LicenseError(.malformed, "claim '\(name)' is \(value.typeName), not \(expected)")
     }
 }

@@ -49,17 +49,30 @@ public struct LicenseVerifier: Sendable {
     /// - Throws: ``LicenseError`` with any code of ``verify(_:now:)`` but `not_yet_valid` and `expired`.
     public func verifyIgnoringTime(_ token: String) throws(LicenseError) -> VerifiedLicense {
         let compact = try CompactToken(token, partCount: 3, what: "license")
-        let header = try compact.object(0, part: "license header")
-        guard let payloadBytes = compact.decoded(1) else {
-            throw LicenseError(.malformed, "the license payload is not base64url")
+        let header = try compact.withDecoded(0, part: "license header") { bytes throws(LicenseError) in
+            try LicenseHeader(decoding: bytes)
         }
-        guard let signature = compact.decoded(2) else {
-            throw LicenseError(.malformed, "the license signature is not base64url")
+        // The payload and the signature are decoded into temporary buffers: nothing is kept but
+        // the typed claims.
+        return try compact.withDecoded(1, part: "license payload") { payload throws(LicenseError) in
+            try compact.withDecoded(2, part: "license signature") { signature throws(LicenseError) in
+                let algorithm = try Self.algorithm(in: header)
+                try Self.checkType(in: header)
+                let keyID = try self.verifySignature(signature, of: compact, header: header, algorithm: algorithm)
+                let claims = try LicenseClaims(payload: payload)
+                try self.checkIssuerAndAudience(of: claims)
+                return VerifiedLicense(
+                    token: compact.text,
+                    algorithm: algorithm,
+                    verifiedKeyID: keyID,
+                    licenseHeader: header,
+                    claims: claims
+                )
+            }
         }
-        let algorithm = try Self.algorithm(in: header)
-        try Self.checkType(in: header)
-        let keyID = try self.verifySignature(signature, of: compact, header: header, algorithm: algorithm)
-        let claims = try LicenseClaims(try decodeObject(payloadBytes, part: "license payload"))
+    }
+
+    private func checkIssuerAndAudience(of claims: LicenseClaims) throws(LicenseError) {
         if let issuer = self.issuer, claims.issuer != issuer {
             throw LicenseError(
                 .wrongIssuer,
@@ -74,29 +87,22 @@ public struct LicenseVerifier: Sendable {
                 hint: "check LICENSE_AUDIENCE, or ask the vendor for a license for this product"
             )
         }
-        return VerifiedLicense(
-            token: compact.text,
-            algorithm: algorithm,
-            verifiedKeyID: keyID,
-            header: header,
-            claims: claims
-        )
     }
 
-    private static func algorithm(in header: [String: JSONValue]) throws(LicenseError) -> JWSAlgorithm {
-        guard let value = header["alg"] else { throw LicenseError(.malformed, "the license header has no 'alg'") }
+    private static func algorithm(in header: LicenseHeader) throws(LicenseError) -> JWSAlgorithm {
+        guard let value = header.algorithm else { throw LicenseError(.malformed, "the license header has no 'alg'") }
         guard let name = value.stringValue, let algorithm = JWSAlgorithm(rawValue: name) else {
             let shown = value.stringValue.map { "'\($0)'" } ?? value.typeName
             throw LicenseError(.unsupportedAlg, "the license algorithm \(shown) is not RS256 or PS256")
         }
-        if header["crit"] != nil {
+        if header.critical != nil {
             throw LicenseError(.malformed, "the license header has 'crit' extensions this verifier does not know")
         }
         return algorithm
     }
 
-    private static func checkType(in header: [String: JSONValue]) throws(LicenseError) {
-        guard let type = header["typ"]?.stringValue else {
+    private static func checkType(in header: LicenseHeader) throws(LicenseError) {
+        guard let type = header.type?.stringValue else {
             throw LicenseError(.wrongType, "the license header has no 'typ' of license+jwt")
         }
         // RFC 7515 §4.1.9: compared case-insensitively; "application/" may be omitted.
@@ -108,13 +114,13 @@ public struct LicenseVerifier: Sendable {
     }
 
     private func verifySignature(
-        _ signature: [UInt8],
+        _ signature: UnsafeRawBufferPointer,
         of compact: CompactToken,
-        header: [String: JSONValue],
+        header: LicenseHeader,
         algorithm: JWSAlgorithm
     ) throws(LicenseError) -> String {
         var candidates = self.trustedKeys.entries
-        if let kidValue = header["kid"] {
+        if let kidValue = header.keyID {
             guard let kid = kidValue.stringValue else {
                 throw LicenseError(.malformed, "the license header's 'kid' is \(kidValue.typeName), not a string")
             }
@@ -134,12 +140,9 @@ public struct LicenseVerifier: Sendable {
         let signingInputLength = compact.ranges[1].upperBound
         let verifiedID = compact.bytes.withUnsafeBytes { token -> String? in
             let signingInput = UnsafeRawBufferPointer(rebasing: token[0..<signingInputLength])
-            return signature.withUnsafeBytes { signatureBytes in
-                candidates.first { entry in
-                    (try? entry.key.isValidSignature(signatureBytes, for: signingInput, scheme: algorithm.scheme))
-                        == true
-                }?.id
-            }
+            return candidates.first { entry in
+                (try? entry.key.isValidSignature(signature, for: signingInput, scheme: algorithm.scheme)) == true
+            }?.id
         }
         guard let verifiedID else {
             throw LicenseError(
@@ -162,18 +165,4 @@ public struct LicenseVerifier: Sendable {
         }
         return LicenseError(.notYetValid, "the license is not valid before its nbf", hint: "wait, or check the clock")
     }
-}
-
-/// Decodes bytes holding a JSON object.
-func decodeObject(_ bytes: [UInt8], part name: String) throws(LicenseError) -> [String: JSONValue] {
-    let value: JSONValue
-    do {
-        value = try JSONParser.parse(bytes)
-    } catch {
-        throw LicenseError(.malformed, "the \(name) is not valid JSON (\(error.description))")
-    }
-    guard let object = value.objectValue else {
-        throw LicenseError(.malformed, "the \(name) is a JSON \(value.typeName), not an object")
-    }
-    return object
 }

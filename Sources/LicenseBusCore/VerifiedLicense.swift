@@ -9,7 +9,9 @@ public struct VerifiedLicense: Sendable, Hashable {
     /// The id of the trusted key that verified the signature.
     public let verifiedKeyID: String
     /// The protected header as received.
-    public let header: [String: JSONValue]
+    public var header: [String: JSONValue] { self.licenseHeader.object }
+    /// The protected header, as the verifier read it.
+    let licenseHeader: LicenseHeader
     /// The typed claims.
     public let claims: LicenseClaims
 

@@ -73,42 +73,63 @@ public enum Base64URL {
     /// - Parameter ascii: The encoded bytes.
     /// - Returns: The bytes, or nil when they are not canonical unpadded base64url.
     public static func decode(_ ascii: UnsafeRawBufferPointer) -> [UInt8]? {
-        let count = ascii.count
-        if count % 4 == 1 { return nil }
-        let fullGroups = count / 4
-        let rest = count % 4
-        let outputCount = fullGroups * 3 + (rest == 0 ? 0 : rest - 1)
-        var valid = true
-        let output = groupTable.withUnsafeBufferPointer { groups in
-            [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
-                var input = 0
-                var written = 0
-                var invalid: UInt32 = 0
-                for _ in 0..<fullGroups {
-                    let group =
-                        groups[Int(ascii[input])] | groups[256 + Int(ascii[input + 1])]
-                        | groups[512 + Int(ascii[input + 2])] | groups[768 + Int(ascii[input + 3])]
-                    invalid |= group
-                    out[written] = UInt8(truncatingIfNeeded: group >> 16)
-                    out[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                    out[written + 2] = UInt8(truncatingIfNeeded: group)
-                    input += 4
-                    written += 3
-                }
-                // The last 2 or 3 characters: their unused low bits must be zero (canonical form).
-                if rest >= 2 {
-                    var group = groups[Int(ascii[input])] | groups[256 + Int(ascii[input + 1])]
-                    if rest == 3 { group |= groups[512 + Int(ascii[input + 2])] }
-                    let unused: UInt32 = rest == 2 ? 0xFFFF : 0xFF
-                    invalid |= group & 0xFF00_0000 | (group & unused == 0 ? 0 : 0x0100_0000)
-                    out[written] = UInt8(truncatingIfNeeded: group >> 16)
-                    if rest == 3 { out[written + 1] = UInt8(truncatingIfNeeded: group >> 8) }
-                    written += rest - 1
-                }
-                valid = invalid & 0xFF00_0000 == 0
-                initialized = valid ? written : 0
-            }
+        guard let count = decodedCount(ofEncoded: ascii.count) else { return nil }
+        var valid = false
+        let output = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            valid = decode(ascii, into: UnsafeMutableRawBufferPointer(out))
+            initialized = valid ? count : 0
         }
         return valid ? output : nil
+    }
+
+    /// How many bytes `count` characters of unpadded base64url decode to.
+    /// - Parameter count: The number of encoded characters.
+    /// - Returns: The decoded length, or nil for a length of the form 4n+1, which no encoding has.
+    public static func decodedCount(ofEncoded count: Int) -> Int? {
+        count % 4 == 1 ? nil : count / 4 * 3 + max(count % 4 - 1, 0)
+    }
+
+    /// Decodes base64url given as ASCII bytes into `output`, without allocating.
+    /// - Parameters:
+    ///   - ascii: The encoded bytes.
+    ///   - output: At least ``decodedCount(ofEncoded:)`` bytes; its content is unspecified when
+    ///     the result is false.
+    /// - Returns: Whether `ascii` is canonical unpadded base64url.
+    public static func decode(_ ascii: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let outputCount = decodedCount(ofEncoded: ascii.count) else { return false }
+        precondition(output.count >= outputCount, "the output buffer is too small")
+        guard let input = ascii.baseAddress, let out = output.baseAddress else { return outputCount == 0 }
+        let fullGroups = ascii.count / 4
+        let rest = ascii.count % 4
+        return groupTable.withUnsafeBufferPointer { table in
+            guard let groups = table.baseAddress else { return false }
+            var invalid: UInt32 = 0
+            for group in 0..<fullGroups {
+                // Four characters in one load; each indexes its own quarter of the table.
+                let chars = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: group * 4, as: UInt32.self))
+                let bits =
+                    groups[Int(chars & 0xFF)] | groups[256 + Int(chars >> 8 & 0xFF)]
+                    | groups[512 + Int(chars >> 16 & 0xFF)] | groups[768 + Int(chars >> 24)]
+                invalid |= bits
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 16), toByteOffset: group * 3, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 8), toByteOffset: group * 3 + 1, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits), toByteOffset: group * 3 + 2, as: UInt8.self)
+            }
+            // The last 2 or 3 characters: their unused low bits must be zero (canonical form).
+            if rest >= 2 {
+                let at = fullGroups * 4
+                let written = fullGroups * 3
+                var bits = groups[Int(input.load(fromByteOffset: at, as: UInt8.self))]
+                bits |= groups[256 + Int(input.load(fromByteOffset: at + 1, as: UInt8.self))]
+                if rest == 3 { bits |= groups[512 + Int(input.load(fromByteOffset: at + 2, as: UInt8.self))] }
+                let unused: UInt32 = rest == 2 ? 0xFFFF : 0xFF
+                invalid |= bits & 0xFF00_0000 | (bits & unused == 0 ? 0 : 0x0100_0000)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 16), toByteOffset: written, as: UInt8.self)
+                if rest == 3 {
+                    out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 8), toByteOffset: written + 1, as: UInt8.self)
+                }
+            }
+            return invalid & 0xFF00_0000 == 0
+        }
     }
 }

@@ -33,18 +33,22 @@ extension RSAPublicKey {
         for message: UnsafeRawBufferPointer,
         scheme: RSASignatureScheme
     ) throws -> Bool {
-        let digest = scheme.digest.hash(message)
-        return try self.key.withVerifyContext(scheme: scheme) { context in
-            let result = EVP_PKEY_verify(
-                context,
-                signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                signature.count,
-                digest,
-                digest.count
-            )
-            // A bad signature leaves reasons on the queue; they are not errors of ours.
-            OpenSSLErrorQueue.clear()
-            return result == 1
+        let digest = scheme.digest
+        // The digest lives on the stack: no allocation between the message and the RSA operation.
+        return try withUnsafeTemporaryAllocation(byteCount: digest.byteCount, alignment: 1) { buffer in
+            digest.hash(message, into: buffer)
+            return try self.key.withVerifyContext(scheme: scheme) { context in
+                let result = EVP_PKEY_verify(
+                    context,
+                    signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    signature.count,
+                    buffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    buffer.count
+                )
+                // A bad signature leaves reasons on the queue; they are not errors of ours.
+                if result != 1 { OpenSSLErrorQueue.clear() }
+                return result == 1
+            }
         }
     }
 
@@ -120,14 +124,26 @@ extension RSASignatureScheme {
 extension SignatureDigest {
     /// Hashes `message` with this digest.
     func hash(_ message: UnsafeRawBufferPointer) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: self.byteCount)
-        var length: UInt32 = 0
-        let ok = digest.withUnsafeMutableBufferPointer { out in
-            EVP_Digest(message.baseAddress, message.count, out.baseAddress, &length, self.evp, nil)
+        [UInt8](unsafeUninitializedCapacity: self.byteCount) { out, initialized in
+            self.hash(message, into: UnsafeMutableRawBufferPointer(out))
+            initialized = self.byteCount
         }
+    }
+
+    /// Hashes `message` with this digest into `output`, exactly ``byteCount`` bytes long.
+    func hash(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        precondition(output.count == self.byteCount, "the digest buffer has the wrong size")
+        var length: UInt32 = 0
+        let ok = EVP_Digest(
+            message.baseAddress,
+            message.count,
+            output.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            &length,
+            self.evp,
+            nil
+        )
         // Hashing an in-memory buffer cannot fail short of memory exhaustion.
         precondition(ok == 1 && Int(length) == self.byteCount, "EVP_Digest failed")
-        return digest
     }
 
     /// The fetched OpenSSL digest.

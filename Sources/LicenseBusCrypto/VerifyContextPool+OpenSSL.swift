@@ -32,17 +32,26 @@ struct VerifyContextPool: ~Copyable {
     /// Idle contexts kept per scheme; more concurrent callers create and drop extra ones.
     static let idleLimit = 8
 
-    private let idle = Mutex<[RSASignatureScheme: [VerifyContext]]>([:])
+    /// The idle contexts of each scheme used so far. A key is used with one or two schemes, so
+    /// a list is searched faster than a dictionary hashes.
+    private let idle = Mutex<[(scheme: RSASignatureScheme, contexts: [VerifyContext])]>([])
 
     func withContext<Result>(
         key: OpaquePointer,
         scheme: RSASignatureScheme,
         _ body: (OpaquePointer) throws -> Result
     ) throws -> Result {
-        let context = try self.idle.withLock { $0[scheme]?.popLast() } ?? VerifyContext(key: key, scheme: scheme)
+        let lent = self.idle.withLock { pool in
+            pool.firstIndex { $0.scheme == scheme }.flatMap { pool[$0].contexts.popLast() }
+        }
+        let context = try lent ?? VerifyContext(key: key, scheme: scheme)
         let result = try body(context.pointer)
         self.idle.withLock { pool in
-            if pool[scheme, default: []].count < Self.idleLimit { pool[scheme, default: []].append(context) }
+            guard let position = pool.firstIndex(where: { $0.scheme == scheme }) else {
+                pool.append((scheme, [context]))
+                return
+            }
+            if pool[position].contexts.count < Self.idleLimit { pool[position].contexts.append(context) }
         }
         return result
     }

@@ -15,9 +15,12 @@ public struct JSONParser {
     }
 
     private let bytes: UnsafeRawBufferPointer
-    private var index = 0
+    /// The offset of the next byte to read.
+    var index = 0
+    /// How many arrays and objects are open.
+    private var depth = 0
 
-    private init(bytes: UnsafeRawBufferPointer) {
+    init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
@@ -39,21 +42,17 @@ public struct JSONParser {
     public static func parse(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: buffer)
         parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
+        let value = try parser.parseValue()
         parser.skipWhitespace()
         guard parser.index == buffer.count else { throw parser.failure("unexpected data after the value") }
         return value
     }
 
-    private func failure(_ what: String) -> Failure {
-        Failure(description: "\(what) at byte \(self.index)")
-    }
-
-    private var current: UInt8? {
+    var current: UInt8? {
         self.index < self.bytes.count ? self.bytes[self.index] : nil
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while let byte = self.current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
             self.index += 1
         }
@@ -68,11 +67,11 @@ public struct JSONParser {
         self.index += count
     }
 
-    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+    mutating func parseValue() throws(Failure) -> JSONValue {
         guard let byte = self.current else { throw self.failure("unexpected end of input") }
         switch byte {
-        case UInt8(ascii: "{"): return try self.parseObject(depth: depth + 1)
-        case UInt8(ascii: "["): return try self.parseArray(depth: depth + 1)
+        case UInt8(ascii: "{"): return try self.parseObject()
+        case UInt8(ascii: "["): return try self.parseArray()
         case UInt8(ascii: "\""): return .string(try self.parseString())
         case UInt8(ascii: "t"):
             try self.expect("true")
@@ -90,60 +89,87 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= Self.maximumDepth else { throw self.failure("nesting deeper than \(Self.maximumDepth)") }
-        self.index += 1
+    private mutating func parseObject() throws(Failure) -> JSONValue {
         var members: [String: JSONValue] = [:]
-        members.reserveCapacity(16)
+        let key = { (name: UnsafeRawBufferPointer) in String(decoding: name, as: UTF8.self) }
+        try self.forEachMember(key: key) { parser, name throws(Failure) in
+            let value = try parser.parseValue()
+            guard members.updateValue(value, forKey: name) == nil else {
+                throw parser.failure("duplicate member name")
+            }
+        }
+        return .object(members)
+    }
+
+    /// Parses the object at the current `{`, calling `body` with each member's name while the
+    /// parser stands at the member's value; `body` must consume that value.
+    /// `key` turns each name's bytes into what `body` is given.
+    mutating func forEachMember<Key>(
+        key: (UnsafeRawBufferPointer) -> Key,
+        _ body: (inout JSONParser, Key) throws(Failure) -> Void
+    ) throws(Failure) {
+        try self.open()
+        defer { self.depth -= 1 }
         self.skipWhitespace()
         if self.current == UInt8(ascii: "}") {
             self.index += 1
-            return .object(members)
+            return
         }
         while true {
             self.skipWhitespace()
             guard self.current == UInt8(ascii: "\"") else { throw self.failure("expected a member name") }
-            let name = try self.parseString()
+            let name = try self.withStringBytes(key)
             self.skipWhitespace()
             guard self.current == UInt8(ascii: ":") else { throw self.failure("expected ':'") }
             self.index += 1
             self.skipWhitespace()
-            let value = try self.parseValue(depth: depth)
-            guard members.updateValue(value, forKey: name) == nil else {
-                throw self.failure("duplicate member name")
-            }
+            try body(&self, name)
             self.skipWhitespace()
             switch self.current {
             case UInt8(ascii: ","): self.index += 1
             case UInt8(ascii: "}"):
                 self.index += 1
-                return .object(members)
+                return
             default: throw self.failure("expected ',' or '}'")
             }
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= Self.maximumDepth else { throw self.failure("nesting deeper than \(Self.maximumDepth)") }
-        self.index += 1
+    private mutating func parseArray() throws(Failure) -> JSONValue {
         var elements: [JSONValue] = []
+        try self.forEachElement { parser throws(Failure) in elements.append(try parser.parseValue()) }
+        return .array(elements)
+    }
+
+    /// Parses the array at the current `[`, calling `body` while the parser stands at each
+    /// element; `body` must consume that element.
+    mutating func forEachElement(_ body: (inout JSONParser) throws(Failure) -> Void) throws(Failure) {
+        try self.open()
+        defer { self.depth -= 1 }
         self.skipWhitespace()
         if self.current == UInt8(ascii: "]") {
             self.index += 1
-            return .array(elements)
+            return
         }
         while true {
             self.skipWhitespace()
-            elements.append(try self.parseValue(depth: depth))
+            try body(&self)
             self.skipWhitespace()
             switch self.current {
             case UInt8(ascii: ","): self.index += 1
             case UInt8(ascii: "]"):
                 self.index += 1
-                return .array(elements)
+                return
             default: throw self.failure("expected ',' or ']'")
             }
         }
+    }
+
+    /// Steps into the array or object at the current byte, refusing nesting past ``maximumDepth``.
+    private mutating func open() throws(Failure) {
+        guard self.depth < Self.maximumDepth else { throw self.failure("nesting deeper than \(Self.maximumDepth)") }
+        self.depth += 1
+        self.index += 1
     }
 
     private mutating func parseNumber() throws(Failure) -> JSONValue {
@@ -195,11 +221,19 @@ public struct JSONParser {
         return self.index - start
     }
 
-    private mutating func parseString() throws(Failure) -> String {
+    mutating func parseString() throws(Failure) -> String {
+        try self.withStringBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Parses the string at the current `"` and lends its UTF-8 bytes, escapes decoded and
+    /// validated, to `body`.
+    private mutating func withStringBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) throws(Failure) -> Result
+    {
         self.index += 1
         let start = self.index
         var allBits: UInt8 = 0
-        // Fast path: no escapes; the String is made straight from the input bytes.
+        // Fast path: no escapes; the bytes are lent straight from the input.
+        self.skipPlainASCIIWords()
         while let byte = self.current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw self.failure("control character in string") }
             allBits |= byte
@@ -209,25 +243,40 @@ public struct JSONParser {
         if stop == UInt8(ascii: "\"") {
             let slice = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
             self.index += 1
-            let text = String(decoding: slice, as: UTF8.self)
-            // Decoding repairs invalid sequences, so equal bytes mean the input was valid.
-            guard allBits < 0x80 || text.utf8.elementsEqual(slice) else { throw self.failure("invalid UTF-8") }
-            return text
+            guard allBits < 0x80 || Self.isValidUTF8(slice) else { throw self.failure("invalid UTF-8") }
+            return body(slice)
         }
         var utf8 = Array(UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
         try self.parseEscapedRest(into: &utf8)
         self.index += 1
-        return try self.text(utf8)
-    }
-
-    /// Validated UTF-8 to a String; ASCII (the usual case) skips the decoder.
-    private func text(_ utf8: [UInt8]) throws(Failure) -> String {
-        let text = String(decoding: utf8, as: UTF8.self)
-        // Decoding repairs invalid sequences, so equal bytes mean the input was valid.
-        guard utf8.allSatisfy({ $0 < 0x80 }) || text.utf8.elementsEqual(utf8) else {
+        guard utf8.allSatisfy({ $0 < 0x80 }) || utf8.withUnsafeBytes(Self.isValidUTF8) else {
             throw self.failure("invalid UTF-8")
         }
-        return text
+        return utf8.withUnsafeBytes(body)
+    }
+
+    /// Skips string content eight bytes at a time while no byte of the word is a quote, a
+    /// backslash, a control character or non-ASCII; the byte loop reads the rest.
+    private mutating func skipPlainASCIIWords() {
+        guard let base = self.bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        while self.index + 8 <= self.bytes.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: self.index, as: UInt64.self))
+            // Per byte, when no byte has its high bit set: b - 0x20 borrows (sets the high bit)
+            // only for b < 0x20, and (b ^ c) - 1 only for b == c. A high bit in `word` itself
+            // (non-ASCII) counts as special too, so the test is exact.
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let special = (word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones) | word
+            guard special & highBits == 0 else { return }
+            self.index += 8
+        }
+    }
+
+    private static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // Decoding repairs invalid sequences, so equal bytes mean the input was valid.
+        String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
     }
 
     private mutating func parseEscapedRest(into utf8: inout [UInt8]) throws(Failure) {

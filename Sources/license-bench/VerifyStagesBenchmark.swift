@@ -15,21 +15,13 @@ enum VerifyStagesBenchmark {
         ]
         let token = try LicenseSigner.sign(claims: claims, key: key, algorithm: .rs256, keyID: "bench")
         let parts = token.split(separator: ".")
-        guard parts.count == 3, let header = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
-            let signature = Base64URL.decode(parts[2]), let object = try JSONParser.parse(payload).objectValue
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
         else { throw LicenseError(.malformed, "the benchmark's own license does not decode") }
         let message = Array(parts.prefix(2).joined(separator: ".").utf8)
         let verifier = LicenseVerifier(trustedKeys: try VendorKeySet([(id: "bench", key: key.publicKey)]))
         let stages: [(String, () throws -> Void)] = [
             ("base64url-decode-3-parts", { for part in parts { _ = Base64URL.decode(part) } }),
-            (
-                "json-parse-header-and-payload",
-                {
-                    _ = try JSONParser.parse(header)
-                    _ = try JSONParser.parse(payload)
-                }
-            ),
-            ("claims-from-json", { _ = try LicenseClaims(object) }),
+            ("claims-from-payload", { _ = try payload.withUnsafeBytes { try LicenseClaims(payload: $0) } }),
             ("sha256-signing-input", { _ = SHA256.hash(message) }),
             (
                 "rsa-verify-with-sha256",

@@ -182,4 +182,33 @@ struct LicenseVerifierTests {
             ]
         )
     }
+
+    @Test("the header is read member by member: escaped names count, unknown members are kept, duplicates refused")
+    func headerMembers() throws {
+        let payload = JSONWriter.compact(.object(SampleKeys.claims()))
+        let escaped = try TokenForge.token(
+            headerJSON: #"{"\u0061lg":"RS256","typ":"license+jwt","kid":"vendor-test","x-note":[1,{"a":null}]}"#,
+            payloadJSON: payload
+        )
+        let license = try self.verifier.verify(escaped, now: self.now)
+        #expect(
+            license.header == [
+                "alg": .string("RS256"), "typ": .string("license+jwt"), "kid": .string("vendor-test"),
+                "x-note": .array([.integer(1), .object(["a": .null])]),
+            ]
+        )
+        for header in [
+            #"{"alg":"RS256","typ":"license+jwt","alg":"RS256"}"#,
+            #"{"alg":"RS256","typ":"license+jwt","kid":"vendor-test","x":1,"x":1}"#,
+            #"{"alg":"RS256","typ":"license+jwt","\u0074yp":"license+jwt"}"#,
+        ] {
+            let token = try TokenForge.token(headerJSON: header, payloadJSON: payload)
+            let error = #expect(throws: LicenseError.self) { try self.verifier.verify(token, now: self.now) }
+            #expect(error?.code == .malformed)
+            #expect(error?.message.contains("duplicate member name") == true, "\(header)")
+        }
+        let array = try TokenForge.token(headerJSON: "[1]", payloadJSON: payload)
+        let error = #expect(throws: LicenseError.self) { try self.verifier.verify(array, now: self.now) }
+        #expect(error?.message == "the license header is a JSON array, not an object")
+    }
 }

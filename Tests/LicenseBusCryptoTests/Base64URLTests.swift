@@ -1,4 +1,5 @@
 import LicenseBusCrypto
+import LicenseBusTestSupport
 import Testing
 
 @Suite("Base64url (RFC 4648 §5, no padding)")
@@ -50,5 +51,26 @@ struct Base64URLTests {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length) }
             #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
         }
+    }
+
+    @Test("decoding into a caller's buffer gives what decoding to an array gives, for every length")
+    func intoBuffer() {
+        var random = SplitMix64(seed: 0xB64)
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var text = Array(Base64URL.encode(bytes).utf8)
+            #expect(Base64URL.decodedCount(ofEncoded: text.count) == length)
+            for corrupt in [false, true] where !(corrupt && text.isEmpty) {
+                if corrupt { text[Int.random(in: 0..<text.count, using: &random)] = UInt8(ascii: "=") }
+                let expected = text.withUnsafeBytes { Base64URL.decode($0) }
+                var output = [UInt8](repeating: 0, count: length)
+                let isValid = text.withUnsafeBytes { ascii in
+                    output.withUnsafeMutableBytes { Base64URL.decode(ascii, into: $0) }
+                }
+                #expect(isValid == (expected != nil))
+                if let expected { #expect(output == expected) }
+            }
+        }
+        #expect(Base64URL.decodedCount(ofEncoded: 5) == nil)
     }
 }

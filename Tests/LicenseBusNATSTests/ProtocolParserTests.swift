@@ -1,3 +1,4 @@
+import LicenseBusTestSupport
 import Testing
 
 @testable import LicenseBusNATS
@@ -167,18 +168,5 @@ struct ProtocolParserTests {
             }
         }
         #expect(outcomes.parsed > 0 && outcomes.failed > 0)
-    }
-}
-
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var value = self.state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
