@@ -15,13 +15,7 @@ enum CryptoBenchmark {
             let key = try RSAPrivateKey.generate(bits: bits)
             let verifier = LicenseVerifier(trustedKeys: try VendorKeySet([(id: "bench", key: key.publicKey)]))
             for algorithm in JWSAlgorithm.allCases {
-                let claims: [String: JSONValue] = [
-                    "iss": .string("https://vendor.example"), "aud": .string("ai-agent-os"), "sub": .string("cust-1"),
-                    "jti": .string("lic-bench"), "iat": .integer(1_767_225_600), "edition": .string("enterprise"),
-                    "features": .array([.string("sso"), .string("audit-log")]),
-                    "limits": .object(["max_instances": .integer(50)]), "customer": .string("Bench Corp"),
-                ]
-                let token = try LicenseSigner.sign(claims: claims, key: key, algorithm: algorithm, keyID: "bench")
+                let token = try LicenseSigner.sign(claims: Self.claims, key: key, algorithm: algorithm, keyID: "bench")
                 let envelope = try LicenseEnvelope.seal(token, ring: ring)
                 let message = Array(token.split(separator: ".").prefix(2).joined(separator: ".").utf8)
                 let signature = Base64URL.decode(token.split(separator: ".")[2]) ?? []
@@ -57,6 +51,14 @@ enum CryptoBenchmark {
             }
         }
     }
+
+    /// The claims of every benchmark license: a typical enterprise license.
+    static let claims: [String: JSONValue] = [
+        "iss": .string("https://vendor.example"), "aud": .string("ai-agent-os"), "sub": .string("cust-1"),
+        "jti": .string("lic-bench"), "iat": .integer(1_767_225_600), "edition": .string("enterprise"),
+        "features": .array([.string("sso"), .string("audit-log")]),
+        "limits": .object(["max_instances": .integer(50)]), "customer": .string("Bench Corp"),
+    ]
 
     /// Runs `body` repeatedly for about `seconds` after a short warm-up; returns operations per second.
     static func measure(_ seconds: Double, _ body: () throws -> Void) rethrows -> Double {

@@ -8,6 +8,7 @@ import Darwin
 ///
 ///     license-bench crypto [SECONDS]            license verify / envelope open rates (default 2 s per figure)
 ///     license-bench verify-stages [SECONDS [STAGE]]  one RS256 license verify, stage by stage
+///     license-bench verify-ratio [SECONDS]      license verify against the RSA operation alone, interleaved
 ///     license-bench pub|pubsub|reqrep N [SIZE]  NATS client figures against $NATS_URL (natsbench modes)
 ///     license-bench distribution [CLIENTS]      start-to-enterprise, allows(), fan-out, server RSS ($NATS_URL)
 ///     license-bench publish-cost [N]            ns per publish on the publishing thread alone (no server)
@@ -25,6 +26,8 @@ enum LicenseBench {
                 )
             case "crypto":
                 try CryptoBenchmark.run(secondsPerFigure: arguments.count > 1 ? Double(arguments[1]) ?? 2 : 2)
+            case "verify-ratio":
+                try VerifyRatioBenchmark.run(seconds: arguments.count > 1 ? Double(arguments[1]) ?? 5 : 5)
             case "distribution":
                 try await DistributionBenchmark.run(clients: arguments.count > 1 ? Int(arguments[1]) ?? 1000 : 1000)
             case "publish-cost":
@@ -44,7 +47,7 @@ enum LicenseBench {
                 try await NATSBenchmark.run(mode: arguments[0], count: count, size: size)
             default:
                 print(
-                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS] | publish-cost [N] | receive-cost [N]"
+                    "usage: license-bench crypto [SECONDS] | verify-stages [SECONDS [STAGE]] | verify-ratio [SECONDS] | pub N SIZE | pubsub N SIZE | reqrep N [SIZE] | distribution [CLIENTS] | publish-cost [N] | receive-cost [N]"
                 )
                 exit(2)
             }

@@ -7,13 +7,7 @@ import LicenseBusJSON
 enum VerifyStagesBenchmark {
     static func run(secondsPerFigure: Double, only: String?) throws {
         let key = try RSAPrivateKey.generate(bits: 2048)
-        let claims: [String: JSONValue] = [
-            "iss": .string("https://vendor.example"), "aud": .string("ai-agent-os"), "sub": .string("cust-1"),
-            "jti": .string("lic-bench"), "iat": .integer(1_767_225_600), "edition": .string("enterprise"),
-            "features": .array([.string("sso"), .string("audit-log")]),
-            "limits": .object(["max_instances": .integer(50)]), "customer": .string("Bench Corp"),
-        ]
-        let token = try LicenseSigner.sign(claims: claims, key: key, algorithm: .rs256, keyID: "bench")
+        let token = try LicenseSigner.sign(claims: CryptoBenchmark.claims, key: key, algorithm: .rs256, keyID: "bench")
         let parts = token.split(separator: ".")
         guard parts.count == 3, let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
         else { throw LicenseError(.malformed, "the benchmark's own license does not decode") }
