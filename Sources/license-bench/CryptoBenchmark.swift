@@ -62,19 +62,27 @@ enum CryptoBenchmark {
 
     /// Runs `body` repeatedly for about `seconds` after a short warm-up; returns operations per second.
     static func measure(_ seconds: Double, _ body: () throws -> Void) rethrows -> Double {
+        _ = try run(milliseconds: 200, body)
+        let run = try run(milliseconds: Int64(seconds * 1000), body)
+        return Double(run.operations) / run.seconds
+    }
+
+    /// Runs `body` in batches of 8 for about `milliseconds`.
+    /// - Returns: How many times it ran, and in how many seconds.
+    static func run(
+        milliseconds: Int64,
+        _ body: () throws -> Void
+    ) rethrows -> (operations: Int, seconds: Double) {
         let clock = ContinuousClock()
-        let warmUpEnd = clock.now.advanced(by: .milliseconds(200))
-        while clock.now < warmUpEnd { try body() }
         let start = clock.now
-        let end = start.advanced(by: .milliseconds(Int64(seconds * 1000)))
+        let end = start.advanced(by: .milliseconds(milliseconds))
         var count = 0
         repeat {
-            for _ in 0..<16 { try body() }
-            count += 16
+            for _ in 0..<8 { try body() }
+            count += 8
         } while clock.now < end
         let elapsed = clock.now - start
-        let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(count) / elapsedSeconds
+        return (count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     static func report(_ name: String, _ label: String, _ opsPerSecond: Double) {

@@ -30,13 +30,13 @@ enum VerifyRatioBenchmark {
                 }
                 var license = Tally()
                 var rsa = Tally()
-                _ = try slice(milliseconds: 200, verifyLicense)
-                _ = try slice(milliseconds: 200, verifyDigest)
+                _ = try CryptoBenchmark.run(milliseconds: 200, verifyLicense)
+                _ = try CryptoBenchmark.run(milliseconds: 200, verifyDigest)
                 let clock = ContinuousClock()
                 let end = clock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
                 while clock.now < end {
-                    license.add(try slice(milliseconds: 10, verifyLicense))
-                    rsa.add(try slice(milliseconds: 10, verifyDigest))
+                    license.add(try CryptoBenchmark.run(milliseconds: 10, verifyLicense))
+                    rsa.add(try CryptoBenchmark.run(milliseconds: 10, verifyDigest))
                 }
                 let ratio = (license.rate / rsa.rate * 1000).rounded() / 1000
                 print(
@@ -59,22 +59,5 @@ enum VerifyRatioBenchmark {
 
         var rate: Double { Double(self.operations) / self.seconds }
         var rounded: Double { (self.rate * 10).rounded() / 10 }
-    }
-
-    /// Runs `body` in batches of 8 for about `milliseconds`.
-    private static func slice(
-        milliseconds: Int64,
-        _ body: () throws -> Void
-    ) rethrows -> (operations: Int, seconds: Double) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let end = start.advanced(by: .milliseconds(milliseconds))
-        var count = 0
-        repeat {
-            for _ in 0..<8 { try body() }
-            count += 8
-        } while clock.now < end
-        let elapsed = clock.now - start
-        return (count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }
