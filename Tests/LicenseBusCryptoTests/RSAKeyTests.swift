@@ -120,4 +120,25 @@ struct RSAKeyTests {
         #expect(try !key.publicKey.isValidSignature(signature, for: [1, 2, 4], scheme: .pss(.sha256)))
         #expect(try !key.publicKey.isValidSignature([], for: [1, 2, 3], scheme: .pss(.sha256)))
     }
+
+    @Test(
+        "a signature checks against a digest the caller made: the message's SHA-256 verifies, any other digest does not",
+        arguments: [RSASignatureScheme.pkcs1v15(.sha256), .pss(.sha256)]
+    )
+    func prehashed(scheme: RSASignatureScheme) throws {
+        let key = SampleKeys.vendorPrivate
+        let message: [UInt8] = Array("header.payload".utf8)
+        let signature = try key.signature(for: message, scheme: scheme)
+        func verifies(_ digest: [UInt8]) throws -> Bool {
+            try signature.withUnsafeBytes { signature in
+                try digest.withUnsafeBytes {
+                    try key.publicKey.isValidSignature(signature, forDigest: $0, scheme: scheme)
+                }
+            }
+        }
+        #expect(try verifies(SHA256.hash(message)))
+        #expect(try !verifies(SHA256.hash(message + [0])))
+        #expect(try !verifies(Array(SHA256.hash(message).prefix(31))))
+        #expect(try !verifies([]))
+    }
 }
