@@ -98,10 +98,12 @@ public enum LicenseEnvelope {
         if let unknown = header.keys.first(where: { !headerMembers.contains($0) }) {
             throw LicenseError(.malformed, "the envelope header has an unsupported member '\(unknown)'")
         }
-        if let type = header["typ"], type.stringValue?.lowercased() != "license+jwe" {
+        if let type = header["typ"], type.stringValue?.equalsIgnoringASCIICase("license+jwe") != true {
             throw LicenseError(.malformed, "the envelope's typ is not license+jwe")
         }
-        if let contentType = header["cty"], contentType.stringValue?.lowercased() != "license+jwt" {
+        if let contentType = header["cty"],
+            contentType.stringValue?.equalsIgnoringASCIICase("license+jwt") != true
+        {
             throw LicenseError(.malformed, "the envelope's cty is not license+jwt")
         }
         return kid

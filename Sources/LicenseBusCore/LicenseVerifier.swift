@@ -106,9 +106,7 @@ public struct LicenseVerifier: Sendable {
             throw LicenseError(.wrongType, "the license header has no 'typ' of license+jwt")
         }
         // RFC 7515 §4.1.9: compared case-insensitively; "application/" may be omitted.
-        var normalized = type.lowercased()
-        if normalized.hasPrefix("application/") { normalized.removeFirst("application/".count) }
-        guard normalized == "license+jwt" else {
+        guard type.equalsIgnoringASCIICase("license+jwt", optionalPrefix: "application/") else {
             throw LicenseError(.wrongType, "the token's typ is '\(type)', not license+jwt")
         }
     }
@@ -119,19 +117,19 @@ public struct LicenseVerifier: Sendable {
         header: LicenseHeader,
         algorithm: JWSAlgorithm
     ) throws(LicenseError) -> String {
-        var candidates = self.trustedKeys.entries
+        var candidates = self.trustedKeys.entries[...]
         if let kidValue = header.keyID {
             guard let kid = kidValue.stringValue else {
                 throw LicenseError(.malformed, "the license header's 'kid' is \(kidValue.typeName), not a string")
             }
-            guard let key = self.trustedKeys.key(id: kid) else {
+            guard let index = candidates.firstIndex(where: { $0.id == kid }) else {
                 throw LicenseError(
                     .untrustedKey,
                     "the license is signed with key '\(kid)', which is not trusted",
                     hint: "add the vendor's public key of that id, or ask the vendor which key signed it"
                 )
             }
-            candidates = [VendorKeySet.Entry(id: kid, key: key)]
+            candidates = candidates[index...index]
         }
         guard !candidates.isEmpty else {
             throw LicenseError(.untrustedKey, "no vendor public key is trusted", hint: "set the vendor public key")

@@ -47,9 +47,4 @@ public struct VendorKeySet: Sendable {
         }
         try self.init(keys)
     }
-
-    /// The key of id `id`, if trusted.
-    func key(id: String) -> RSAPublicKey? {
-        self.entries.first { $0.id == id }?.key
-    }
 }

@@ -104,6 +104,26 @@ struct LicenseEnvelopeTests {
         #expect(self.code(parts.joined(separator: ".")) == .malformed)
     }
 
+    @Test("typ and cty are compared ignoring the case of ASCII letters, every other byte exactly")
+    func headerTypeCase() throws {
+        func header(type: String, contentType: String) -> String {
+            let text = #"{"alg":"dir","enc":"A256GCM","kid":"k","typ":"\#(type)","cty":"\#(contentType)"}"#
+            return Base64URL.encode(Array(text.utf8)) + "..AAAAAAAAAAAAAAAA.AA.AAAAAAAAAAAAAAAAAAAAAA"
+        }
+        for (type, contentType) in [("LICENSE+JWE", "License+JWT"), ("license+jwe", "LICENSE+jwt")] {
+            #expect(throws: Never.self) { try LicenseEnvelope.header(of: header(type: type, contentType: contentType)) }
+        }
+        let misses = [
+            ("license+jwe ", "license+jwt"), (#"license\u000bjwe"#, "license+jwt"), ("license+jwe", "license+jwe"),
+            ("license+jwe", "application/license+jwt"), ("l\u{0130}cense+jwe", "license+jwt"),
+        ]
+        for (type, contentType) in misses {
+            #expect(throws: LicenseError.self, "\(type) \(contentType)") {
+                try LicenseEnvelope.header(of: header(type: type, contentType: contentType))
+            }
+        }
+    }
+
     @Test("part faults are malformed: encrypted key present, IV not 96 bits, tag not 128 bits, bad base64url")
     func partShape() throws {
         let envelope = try LicenseEnvelope.seal(self.license, ring: SampleKeys.ring)

@@ -85,12 +85,28 @@ struct LicenseVerifierTests {
 
     @Test("typ is compared case-insensitively and may carry application/")
     func typeVariants() throws {
-        for type in ["LICENSE+JWT", "application/license+jwt"] {
+        for type in ["LICENSE+JWT", "License+Jwt", "application/license+jwt", "APPLICATION/License+JWT"] {
             let token = try TokenForge.token(
                 header: ["alg": .string("RS256"), "typ": .string(type)],
                 claims: SampleKeys.claims()
             )
-            #expect(self.code(token) == nil)
+            #expect(self.code(token) == nil, "typ \(type)")
+        }
+    }
+
+    @Test("typ differing in anything but the case of an ASCII letter is the wrong type")
+    func typeNearMisses() throws {
+        let types = [
+            "", "license+jw", "license+jwtx", " license+jwt", "license+jwt ", "license\u{0B}jwt", "license-jwt",
+            "l\u{0130}cense+jwt", "application/", "application.license+jwt", "xapplication/license+jwt",
+            "application/application/license+jwt", "application/license+jwtx", "application\u{0F}license+jwt",
+        ]
+        for type in types {
+            let token = try TokenForge.token(
+                header: ["alg": .string("RS256"), "typ": .string(type)],
+                claims: SampleKeys.claims()
+            )
+            #expect(self.code(token) == .wrongType, "typ \(type.debugDescription)")
         }
     }
 
