@@ -67,9 +67,6 @@ struct CompactToken {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    /// The raw (still encoded) bytes of part `index`.
-    func raw(_ index: Int) -> ArraySlice<UInt8> { self.bytes[self.ranges[index]] }
-
     /// Part `index` decoded from base64url, or nil when it is not canonical base64url.
     func decoded(_ index: Int) -> [UInt8]? {
         self.bytes.withUnsafeBytes { Base64URL.decode(UnsafeRawBufferPointer(rebasing: $0[self.ranges[index]])) }

@@ -3,9 +3,6 @@ public import LicenseBusJSON
 
 /// The distribution envelope of SPEC §2: the license file's bytes in a JWE, `dir` + `A256GCM`.
 public enum LicenseEnvelope {
-    /// The members of the protected header we write and accept.
-    static let headerMembers: Set<String> = ["alg", "enc", "kid", "cty", "typ"]
-
     /// Encrypts a license file's text under the ring's first key.
     /// - Parameters:
     ///   - license: The license file's text (a JWS).
@@ -40,19 +37,35 @@ public enum LicenseEnvelope {
     /// - Throws: ``LicenseError`` `malformed`, `unknown_kid` or `decrypt_failed`.
     public static func open(_ envelope: String, ring: DistributionKeyRing) throws(LicenseError) -> String {
         let compact = try CompactToken(envelope, partCount: 5, what: "envelope")
-        let kid = try checkHeader(try compact.object(0, part: "envelope header"))
+        let kid = try checkHeader(try self.header(of: compact))
         guard compact.ranges[1].isEmpty else {
             throw LicenseError(.malformed, "the envelope's encrypted-key part must be empty for alg dir")
         }
-        guard let iv = compact.decoded(2), iv.count == AESGCM.ivByteCount else {
-            throw LicenseError(.malformed, "the envelope's IV is not 96 bits of base64url")
+        // The parts are decoded into temporary buffers; only the license text is kept.
+        return try compact.withDecoded(2, part: "envelope's IV") { iv throws(LicenseError) in
+            guard iv.count == AESGCM.ivByteCount else {
+                throw LicenseError(.malformed, "the envelope's IV is not 96 bits of base64url")
+            }
+            return try compact.withDecoded(4, part: "envelope's tag") { tag throws(LicenseError) in
+                guard tag.count == AESGCM.tagByteCount else {
+                    throw LicenseError(.malformed, "the envelope's tag is not 128 bits of base64url")
+                }
+                return try compact.withDecoded(3, part: "envelope's ciphertext") { ciphertext throws(LicenseError) in
+                    try decrypt(ciphertext, tag: tag, iv: iv, of: compact, kid: kid, ring: ring)
+                }
+            }
         }
-        guard let ciphertext = compact.decoded(3) else {
-            throw LicenseError(.malformed, "the envelope's ciphertext is not base64url")
-        }
-        guard let tag = compact.decoded(4), tag.count == AESGCM.tagByteCount else {
-            throw LicenseError(.malformed, "the envelope's tag is not 128 bits of base64url")
-        }
+    }
+
+    /// Checks the tag, decrypts, and reads the plaintext as the license file's text.
+    private static func decrypt(
+        _ ciphertext: UnsafeRawBufferPointer,
+        tag: UnsafeRawBufferPointer,
+        iv: UnsafeRawBufferPointer,
+        of compact: CompactToken,
+        kid: String,
+        ring: DistributionKeyRing
+    ) throws(LicenseError) -> String {
         guard let key = ring.key(id: kid) else {
             throw LicenseError(
                 .unknownKID,
@@ -60,10 +73,20 @@ public enum LicenseEnvelope {
                 hint: "add that key to LICENSE_DISTRIBUTION_KEY (rotation keeps old and new side by side)"
             )
         }
-        let plaintext: [UInt8]
-        do {
-            plaintext = try AESGCM.open(ciphertext, tag: tag, key: key, iv: iv, aad: Array(compact.raw(0)))
-        } catch {
+        let decrypted = withUnsafeTemporaryAllocation(byteCount: ciphertext.count, alignment: 1) { plaintext in
+            // The AAD is the header part as sent (RFC 7516 §5.2 step 14), a range of the token.
+            let opened = Result<Void, any Error> {
+                try compact.bytes.withUnsafeBytes { token in
+                    let aad = UnsafeRawBufferPointer(rebasing: token[compact.ranges[0]])
+                    try AESGCM.open(ciphertext, tag: tag, key: key, iv: iv, aad: aad, into: plaintext)
+                }
+            }
+            return opened.map { String(validating: UnsafeRawBufferPointer(plaintext), as: UTF8.self) }
+        }
+        switch decrypted {
+        case .success(let license?): return license
+        case .success(nil): throw LicenseError(.malformed, "the envelope's content is not UTF-8 text")
+        case .failure(let error):
             throw LicenseError(
                 .decryptFailed,
                 "the envelope does not decrypt with distribution key '\(kid)'",
@@ -71,10 +94,6 @@ public enum LicenseEnvelope {
                 underlying: error
             )
         }
-        guard let license = String(validating: plaintext, as: UTF8.self) else {
-            throw LicenseError(.malformed, "the envelope's content is not UTF-8 text")
-        }
-        return license
     }
 
     /// Reads the protected header without decrypting, for inspection.
@@ -82,26 +101,33 @@ public enum LicenseEnvelope {
     /// - Returns: The protected header.
     /// - Throws: ``LicenseError`` `malformed` when it is not a JWE of this kind.
     public static func header(of envelope: String) throws(LicenseError) -> [String: JSONValue] {
-        let header = try CompactToken(envelope, partCount: 5, what: "envelope").object(0, part: "envelope header")
+        let header = try self.header(of: CompactToken(envelope, partCount: 5, what: "envelope"))
         _ = try checkHeader(header)
-        return header
+        return header.object
+    }
+
+    private static func header(of compact: CompactToken) throws(LicenseError) -> JOSEHeader {
+        try compact.withDecoded(0, part: "envelope header") { bytes throws(LicenseError) in
+            try JOSEHeader(decoding: bytes, part: "envelope header")
+        }
     }
 
     /// Checks the protected header strictly and returns its `kid`.
-    private static func checkHeader(_ header: [String: JSONValue]) throws(LicenseError) -> String {
-        guard header["alg"]?.stringValue == "dir", header["enc"]?.stringValue == "A256GCM" else {
+    private static func checkHeader(_ header: JOSEHeader) throws(LicenseError) -> String {
+        guard header.algorithm?.stringValue == "dir", header.encryption?.stringValue == "A256GCM" else {
             throw LicenseError(.malformed, "the envelope is not a JWE with alg dir and enc A256GCM")
         }
-        guard let kid = header["kid"]?.stringValue else {
+        guard let kid = header.keyID?.stringValue else {
             throw LicenseError(.malformed, "the envelope header has no string 'kid'")
         }
-        if let unknown = header.keys.first(where: { !headerMembers.contains($0) }) {
+        // Of the members a JOSE header may have, the envelope allows alg, enc, kid, typ and cty.
+        if let unknown = header.critical.map({ _ in "crit" }) ?? header.others.keys.min() {
             throw LicenseError(.malformed, "the envelope header has an unsupported member '\(unknown)'")
         }
-        if let type = header["typ"], type.stringValue?.equalsIgnoringASCIICase("license+jwe") != true {
+        if let type = header.type, type.stringValue?.equalsIgnoringASCIICase("license+jwe") != true {
             throw LicenseError(.malformed, "the envelope's typ is not license+jwe")
         }
-        if let contentType = header["cty"],
+        if let contentType = header.contentType,
             contentType.stringValue?.equalsIgnoringASCIICase("license+jwt") != true
         {
             throw LicenseError(.malformed, "the envelope's cty is not license+jwt")

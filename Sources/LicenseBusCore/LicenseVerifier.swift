@@ -50,7 +50,7 @@ public struct LicenseVerifier: Sendable {
     public func verifyIgnoringTime(_ token: String) throws(LicenseError) -> VerifiedLicense {
         let compact = try CompactToken(token, partCount: 3, what: "license")
         let header = try compact.withDecoded(0, part: "license header") { bytes throws(LicenseError) in
-            try LicenseHeader(decoding: bytes)
+            try JOSEHeader(decoding: bytes, part: "license header")
         }
         // The payload and the signature are decoded into temporary buffers: nothing is kept but
         // the typed claims.
@@ -89,7 +89,7 @@ public struct LicenseVerifier: Sendable {
         }
     }
 
-    private static func algorithm(in header: LicenseHeader) throws(LicenseError) -> JWSAlgorithm {
+    private static func algorithm(in header: JOSEHeader) throws(LicenseError) -> JWSAlgorithm {
         guard let value = header.algorithm else { throw LicenseError(.malformed, "the license header has no 'alg'") }
         guard let name = value.stringValue, let algorithm = JWSAlgorithm(rawValue: name) else {
             let shown = value.stringValue.map { "'\($0)'" } ?? value.typeName
@@ -101,7 +101,7 @@ public struct LicenseVerifier: Sendable {
         return algorithm
     }
 
-    private static func checkType(in header: LicenseHeader) throws(LicenseError) {
+    private static func checkType(in header: JOSEHeader) throws(LicenseError) {
         guard let type = header.type?.stringValue else {
             throw LicenseError(.wrongType, "the license header has no 'typ' of license+jwt")
         }
@@ -114,7 +114,7 @@ public struct LicenseVerifier: Sendable {
     private func verifySignature(
         _ signature: UnsafeRawBufferPointer,
         of compact: CompactToken,
-        header: LicenseHeader,
+        header: JOSEHeader,
         algorithm: JWSAlgorithm
     ) throws(LicenseError) -> String {
         var candidates = self.trustedKeys.entries[...]

@@ -11,7 +11,7 @@ public struct VerifiedLicense: Sendable, Hashable {
     /// The protected header as received.
     public var header: [String: JSONValue] { self.licenseHeader.object }
     /// The protected header, as the verifier read it.
-    let licenseHeader: LicenseHeader
+    let licenseHeader: JOSEHeader
     /// The typed claims.
     public let claims: LicenseClaims
 

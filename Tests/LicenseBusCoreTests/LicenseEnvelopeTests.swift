@@ -37,6 +37,7 @@ struct LicenseEnvelopeTests {
                 ])
         )
         #expect(try LicenseEnvelope.open(envelope, ring: SampleKeys.ring) == self.license)
+        #expect(try .object(LicenseEnvelope.header(of: envelope)) == header)
     }
 
     @Test("every envelope has a fresh IV")
@@ -95,6 +96,9 @@ struct LicenseEnvelopeTests {
             #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","zip":"DEF"}"#,
             #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","typ":"JWT"}"#,
             #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","cty":"text/plain"}"#, "[]", "not json",
+            #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","kid":"dk-sample"}"#,
+            #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","x":1,"x":1}"#,
+            #"{"alg":"dir","enc":"A256GCM","kid":"dk-sample","crit":["exp"]}"#,
         ]
     )
     func headerShape(header: String) throws {
@@ -102,6 +106,18 @@ struct LicenseEnvelopeTests {
         var parts = envelope.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         parts[0] = Base64URL.encode(Array(header.utf8))
         #expect(self.code(parts.joined(separator: ".")) == .malformed)
+    }
+
+    @Test("an unsupported header member is named in the error")
+    func unsupportedMemberNamed() throws {
+        let members = [#""zip":"DEF","b":1"#: "b", #""crit":["exp"],"a":1"#: "crit", #""enc2":"x""#: "enc2"]
+        for (extra, named) in members {
+            let text = #"{"alg":"dir","enc":"A256GCM","kid":"k",\#(extra)}"#
+            let envelope = Base64URL.encode(Array(text.utf8)) + "..AAAAAAAAAAAAAAAA.AA.AAAAAAAAAAAAAAAAAAAAAA"
+            let error = #expect(throws: LicenseError.self) { try LicenseEnvelope.header(of: envelope) }
+            #expect(error?.code == .malformed)
+            #expect(error?.message == "the envelope header has an unsupported member '\(named)'", "\(extra)")
+        }
     }
 
     @Test("typ and cty are compared ignoring the case of ASCII letters, every other byte exactly")

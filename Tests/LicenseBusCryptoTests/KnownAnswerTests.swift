@@ -85,6 +85,20 @@ struct KnownAnswerTests {
         #expect(sealed.tag == Fixtures.bytes(hex: vector.tag))
         let opened = try AESGCM.open(sealed.ciphertext, tag: sealed.tag, key: key, iv: iv, aad: aad)
         #expect(opened == Fixtures.bytes(hex: vector.plaintext))
+        // The same through the buffer form, into a larger buffer whose tail is left alone.
+        var buffer = [UInt8](repeating: 0xAA, count: sealed.ciphertext.count + 4)
+        try buffer.withUnsafeMutableBytes { plaintext in
+            try sealed.ciphertext.withUnsafeBytes { ciphertext in
+                try sealed.tag.withUnsafeBytes { tag in
+                    try iv.withUnsafeBytes { iv in
+                        try aad.withUnsafeBytes { aad in
+                            try AESGCM.open(ciphertext, tag: tag, key: key, iv: iv, aad: aad, into: plaintext)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(buffer == Fixtures.bytes(hex: vector.plaintext) + [0xAA, 0xAA, 0xAA, 0xAA])
     }
 
     @Test("AES-256-GCM refuses a changed tag, ciphertext, AAD, IV or key", arguments: 0..<5)
@@ -106,6 +120,30 @@ struct KnownAnswerTests {
             try AESGCM.open(ciphertext, tag: tag, key: SecretBytes(copying: key), iv: iv, aad: aad)
         }
         #expect(error?.code == .authenticationFailed)
+        // The buffer form leaves no unauthenticated plaintext in the caller's buffer.
+        var buffer = [UInt8](repeating: 0xAA, count: ciphertext.count)
+        let bufferError = #expect(throws: CryptoError.self) {
+            try buffer.withUnsafeMutableBytes { plaintext in
+                try ciphertext.withUnsafeBytes { ciphertext in
+                    try tag.withUnsafeBytes { tag in
+                        try iv.withUnsafeBytes { iv in
+                            try aad.withUnsafeBytes { aad in
+                                try AESGCM.open(
+                                    ciphertext,
+                                    tag: tag,
+                                    key: SecretBytes(copying: key),
+                                    iv: iv,
+                                    aad: aad,
+                                    into: plaintext
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(bufferError?.code == .authenticationFailed)
+        #expect(buffer == [UInt8](repeating: 0, count: ciphertext.count))
     }
 
     @Test("SHA-256 of FIPS 180-2 'abc' and of the empty string")

@@ -1,12 +1,16 @@
 internal import LicenseBusJSON
 
-/// The protected header of a license JWS: the members the verifier reads, found without a
-/// dictionary, and every other member as received.
-struct LicenseHeader: Sendable, Hashable {
+/// The protected header of a license JWS or an envelope JWE: the members the verifier and the
+/// envelope reader check, found without a dictionary, and every other member as received.
+struct JOSEHeader: Sendable, Hashable {
     /// `alg`.
     private(set) var algorithm: JSONValue?
+    /// `enc` (a JWE's content encryption).
+    private(set) var encryption: JSONValue?
     /// `typ`.
     private(set) var type: JSONValue?
+    /// `cty` (the content's type).
+    private(set) var contentType: JSONValue?
     /// `kid`.
     private(set) var keyID: JSONValue?
     /// `crit`.
@@ -15,11 +19,11 @@ struct LicenseHeader: Sendable, Hashable {
     private(set) var others: [String: JSONValue] = [:]
 
     private enum Member {
-        case alg, typ, kid, crit
+        case alg, enc, typ, cty, kid, crit
 
         private static let byShortName = [
-            (name: ShortName("alg"), member: Self.alg), (ShortName("typ"), .typ), (ShortName("kid"), .kid),
-            (ShortName("crit"), .crit),
+            (name: ShortName("alg"), member: Self.alg), (ShortName("enc"), .enc), (ShortName("typ"), .typ),
+            (ShortName("cty"), .cty), (ShortName("kid"), .kid), (ShortName("crit"), .crit),
         ]
 
         init?(utf8 name: UnsafeRawBufferPointer) {
@@ -29,21 +33,23 @@ struct LicenseHeader: Sendable, Hashable {
         }
     }
 
-    /// A header member's name: one the verifier reads, or any other.
+    /// A header member's name: one read into its own field, or any other.
     private enum Key {
         case member(Member)
         case other(String)
     }
 
     /// Decodes the header's JSON under the rules of ``LicenseBusJSON/JSONParser``.
-    /// - Parameter bytes: The decoded header bytes.
+    /// - Parameters:
+    ///   - bytes: The decoded header bytes.
+    ///   - name: The part's name, for errors ("license header").
     /// - Throws: ``LicenseError/Code/malformed`` when they are not one JSON object.
-    init(decoding bytes: UnsafeRawBufferPointer) throws(LicenseError) {
-        var header = LicenseHeader()
+    init(decoding bytes: UnsafeRawBufferPointer, part name: String) throws(LicenseError) {
+        var header = JOSEHeader()
         let key = { (name: UnsafeRawBufferPointer) -> Key in
             Member(utf8: name).map(Key.member) ?? .other(String(decoding: name, as: UTF8.self))
         }
-        try readObject(bytes, part: "license header", key: key) { parser, key throws(JSONParser.Failure) in
+        try readObject(bytes, part: name, key: key) { parser, key throws(JSONParser.Failure) in
             let value = try parser.readValue()
             guard header.store(value, for: key) else { throw parser.failure("duplicate member name") }
         }
@@ -56,7 +62,9 @@ struct LicenseHeader: Sendable, Hashable {
     private mutating func store(_ value: JSONValue, for key: Key) -> Bool {
         switch key {
         case .member(.alg): Self.store(value, in: &self.algorithm)
+        case .member(.enc): Self.store(value, in: &self.encryption)
         case .member(.typ): Self.store(value, in: &self.type)
+        case .member(.cty): Self.store(value, in: &self.contentType)
         case .member(.kid): Self.store(value, in: &self.keyID)
         case .member(.crit): Self.store(value, in: &self.critical)
         case .other(let name): self.others.updateValue(value, forKey: name) == nil
@@ -72,7 +80,9 @@ struct LicenseHeader: Sendable, Hashable {
     var object: [String: JSONValue] {
         var object = self.others
         object["alg"] = self.algorithm
+        object["enc"] = self.encryption
         object["typ"] = self.type
+        object["cty"] = self.contentType
         object["kid"] = self.keyID
         object["crit"] = self.critical
         return object
