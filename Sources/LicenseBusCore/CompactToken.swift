@@ -9,17 +9,15 @@ import Darwin
 
 /// A JOSE compact serialization split into its base64url parts, without decoding them.
 ///
-/// The trimmed token is copied once into a byte array and scanned for dots; parts are byte
-/// ranges of it. The bound on size keeps hostile input cheap.
+/// The parts are byte ranges of the trimmed token's own UTF-8, which is lent, not copied. The
+/// bound on size keeps hostile input cheap.
 struct CompactToken {
     /// The largest token accepted, in bytes. Real licenses are a few KiB.
     static let maximumByteCount = 64 * 1024
 
-    /// The trimmed token's bytes.
-    let bytes: [UInt8]
-    /// The trimmed token as text (the caller's string itself when there was nothing to trim).
+    /// The trimmed token (the caller's string itself when there was nothing to trim).
     let text: String
-    /// The byte range of each part (between the dots).
+    /// The byte range of each part (between the dots) in `text`'s UTF-8.
     let ranges: [Range<Int>]
 
     /// Splits `raw` (leading and trailing white space ignored) into exactly `partCount` parts.
@@ -27,31 +25,31 @@ struct CompactToken {
         guard raw.utf8.count <= Self.maximumByteCount else {
             throw LicenseError(.malformed, "the \(what) is larger than \(Self.maximumByteCount) bytes")
         }
-        var copy = raw
-        self.bytes = copy.withUTF8 { utf8 in
+        var text = raw
+        let trimmed = text.withUTF8 { utf8 -> String? in
             var first = 0
             var end = utf8.count
             while first < end, Self.isSpace(utf8[first]) { first += 1 }
             while end > first, Self.isSpace(utf8[end - 1]) { end -= 1 }
-            return Array(utf8[first..<end])
+            return end - first == utf8.count ? nil : String(decoding: utf8[first..<end], as: UTF8.self)
         }
+        if let trimmed { text = trimmed }
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(partCount)
-        self.bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else {
+        text.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else {
                 ranges.append(0..<0)
                 return
             }
             var start = 0
             // At most one dot more than allowed is looked for: that is enough to refuse the token.
-            while ranges.count < partCount,
-                let dot = memchr(base + start, Int32(UInt8(ascii: ".")), buffer.count - start)
+            while ranges.count < partCount, let dot = memchr(base + start, Int32(UInt8(ascii: ".")), utf8.count - start)
             {
-                let index = base.distance(to: UnsafeRawPointer(dot))
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(dot))
                 ranges.append(start..<index)
                 start = index + 1
             }
-            ranges.append(start..<buffer.count)
+            ranges.append(start..<utf8.count)
         }
         guard ranges.count <= partCount else {
             throw LicenseError(.malformed, "the \(what) has more than \(partCount) parts")
@@ -59,8 +57,14 @@ struct CompactToken {
         guard ranges.count == partCount else {
             throw LicenseError(.malformed, "the \(what) has \(ranges.count) parts; \(partCount) are required")
         }
+        self.text = text
         self.ranges = ranges
-        self.text = self.bytes.count == raw.utf8.count ? raw : String(decoding: self.bytes, as: UTF8.self)
+    }
+
+    /// Lends the token's UTF-8 to `body`.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        var text = self.text
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
@@ -69,7 +73,7 @@ struct CompactToken {
 
     /// Part `index` decoded from base64url, or nil when it is not canonical base64url.
     func decoded(_ index: Int) -> [UInt8]? {
-        self.bytes.withUnsafeBytes { Base64URL.decode(UnsafeRawBufferPointer(rebasing: $0[self.ranges[index]])) }
+        self.withBytes { Base64URL.decode(UnsafeRawBufferPointer(rebasing: $0[self.ranges[index]])) }
     }
 
     /// Part `index` decoded as a JSON object.
@@ -91,7 +95,7 @@ struct CompactToken {
             throw LicenseError(.malformed, "the \(name) is not base64url")
         }
         return try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer throws(LicenseError) in
-            let isValid = self.bytes.withUnsafeBytes { token in
+            let isValid = self.withBytes { token in
                 Base64URL.decode(UnsafeRawBufferPointer(rebasing: token[range]), into: buffer)
             }
             guard isValid else { throw LicenseError(.malformed, "the \(name) is not base64url") }

@@ -49,7 +49,7 @@ struct JOSEHeader: Sendable, Hashable {
         let key = { (name: UnsafeRawBufferPointer) -> Key in
             Member(utf8: name).map(Key.member) ?? .other(String(decoding: name, as: UTF8.self))
         }
-        try readObject(bytes, part: name, key: key) { parser, key throws(JSONParser.Failure) in
+        try readObject(bytes, part: name, into: &header, key: key) { parser, header, key throws(JSONParser.Failure) in
             let value = try parser.readValue()
             guard header.store(value, for: key) else { throw parser.failure("duplicate member name") }
         }

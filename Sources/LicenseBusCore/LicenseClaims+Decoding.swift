@@ -15,7 +15,10 @@ extension LicenseClaims {
         let key = { (name: UnsafeRawBufferPointer) -> ClaimSlots.Key in
             Claim(utf8: name).map(ClaimSlots.Key.claim) ?? .other(String(decoding: name, as: UTF8.self))
         }
-        try readObject(payload, part: "license payload", key: key) { parser, key throws(JSONParser.Failure) in
+        try readObject(payload, part: "license payload", into: &slots, key: key) {
+            parser,
+            slots,
+            key throws(JSONParser.Failure) in
             try slots.read(key, from: &parser)
         }
         try self.init(slots)

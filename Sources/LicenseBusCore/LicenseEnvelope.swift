@@ -75,9 +75,9 @@ public enum LicenseEnvelope {
         }
         let decrypted = withUnsafeTemporaryAllocation(byteCount: ciphertext.count, alignment: 1) { plaintext in
             // The AAD is the header part as sent (RFC 7516 §5.2 step 14), a range of the token.
-            let opened = Result<Void, any Error> {
-                try compact.bytes.withUnsafeBytes { token in
-                    let aad = UnsafeRawBufferPointer(rebasing: token[compact.ranges[0]])
+            let opened = compact.withBytes { token in
+                let aad = UnsafeRawBufferPointer(rebasing: token[compact.ranges[0]])
+                return Result<Void, any Error> {
                     try AESGCM.open(ciphertext, tag: tag, key: key, iv: iv, aad: aad, into: plaintext)
                 }
             }

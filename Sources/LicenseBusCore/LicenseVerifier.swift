@@ -49,27 +49,28 @@ public struct LicenseVerifier: Sendable {
     /// - Throws: ``LicenseError`` with any code of ``verify(_:now:)`` but `not_yet_valid` and `expired`.
     public func verifyIgnoringTime(_ token: String) throws(LicenseError) -> VerifiedLicense {
         let compact = try CompactToken(token, partCount: 3, what: "license")
-        let header = try compact.withDecoded(0, part: "license header") { bytes throws(LicenseError) in
-            try JOSEHeader(decoding: bytes, part: "license header")
-        }
-        // The payload and the signature are decoded into temporary buffers: nothing is kept but
-        // the typed claims.
-        return try compact.withDecoded(1, part: "license payload") { payload throws(LicenseError) in
-            try compact.withDecoded(2, part: "license signature") { signature throws(LicenseError) in
-                let algorithm = try Self.algorithm(in: header)
-                try Self.checkType(in: header)
-                let keyID = try self.verifySignature(signature, of: compact, header: header, algorithm: algorithm)
-                let claims = try LicenseClaims(payload: payload)
-                try self.checkIssuerAndAudience(of: claims)
-                return VerifiedLicense(
-                    token: compact.text,
-                    algorithm: algorithm,
-                    verifiedKeyID: keyID,
-                    licenseHeader: header,
-                    claims: claims
-                )
+        // The three parts are decoded into temporary buffers (JWS shape first, as SPEC §5 orders);
+        // nothing is kept but the header and the typed claims.
+        let (header, algorithm, keyID, claims) = try compact.withDecoded(0, part: "license header") {
+            headerBytes throws(LicenseError) in
+            try compact.withDecoded(1, part: "license payload") { payload throws(LicenseError) in
+                try compact.withDecoded(2, part: "license signature") { signature throws(LicenseError) in
+                    let header = try JOSEHeader(decoding: headerBytes, part: "license header")
+                    let algorithm = try Self.algorithm(in: header)
+                    try Self.checkType(in: header)
+                    let keyID = try self.verifySignature(signature, of: compact, header: header, algorithm: algorithm)
+                    return (header, algorithm, keyID, try LicenseClaims(payload: payload))
+                }
             }
         }
+        try self.checkIssuerAndAudience(of: claims)
+        return VerifiedLicense(
+            token: compact.text,
+            algorithm: algorithm,
+            verifiedKeyID: keyID,
+            licenseHeader: header,
+            claims: claims
+        )
     }
 
     private func checkIssuerAndAudience(of claims: LicenseClaims) throws(LicenseError) {
@@ -136,7 +137,7 @@ public struct LicenseVerifier: Sendable {
         }
         // The signing input is the ASCII of `header.payload`, a prefix of the trimmed token.
         let signingInputLength = compact.ranges[1].upperBound
-        let verifiedID = compact.bytes.withUnsafeBytes { token -> String? in
+        let verifiedID = compact.withBytes { token -> String? in
             let signingInput = UnsafeRawBufferPointer(rebasing: token[0..<signingInputLength])
             return candidates.first { entry in
                 (try? entry.key.isValidSignature(signature, for: signingInput, scheme: algorithm.scheme)) == true
