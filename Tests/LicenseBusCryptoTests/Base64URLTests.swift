@@ -1,3 +1,4 @@
+import Foundation
 import LicenseBusCrypto
 import LicenseBusTestSupport
 import Testing
@@ -33,8 +34,9 @@ struct Base64URLTests {
     @Test("a byte outside the alphabet is rejected at every position of a full group and of a tail")
     func everyForeignByteEverywhere() {
         let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        let valid = Array("Zm9vYmFyYg".utf8)
-        #expect(valid.withUnsafeBytes { Base64URL.decode($0) } == Array("foobarb".utf8))
+        // 30 characters: three two-group steps, one single group, and a two-character tail.
+        let valid = Array("Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZg".utf8)
+        #expect(valid.withUnsafeBytes { Base64URL.decode($0) } == Array("foobarbazquxquuxcorgef".utf8))
         for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
             for position in valid.indices {
                 var text = valid
@@ -63,14 +65,28 @@ struct Base64URLTests {
             for corrupt in [false, true] where !(corrupt && text.isEmpty) {
                 if corrupt { text[Int.random(in: 0..<text.count, using: &random)] = UInt8(ascii: "=") }
                 let expected = text.withUnsafeBytes { Base64URL.decode($0) }
-                var output = [UInt8](repeating: 0, count: length)
+                // A larger buffer: the bytes past the decoded length are left alone.
+                var output = [UInt8](repeating: 0xEE, count: length + 9)
                 let isValid = text.withUnsafeBytes { ascii in
                     output.withUnsafeMutableBytes { Base64URL.decode(ascii, into: $0) }
                 }
                 #expect(isValid == (expected != nil))
-                if let expected { #expect(output == expected) }
+                if let expected { #expect(output == expected + [UInt8](repeating: 0xEE, count: 9)) }
             }
         }
         #expect(Base64URL.decodedCount(ofEncoded: 5) == nil)
+    }
+
+    @Test("agrees with Foundation's base64 (alphabet mapped, padding dropped) for random bytes of every length")
+    func agreesWithFoundation() {
+        var random = SplitMix64(seed: 0xF0)
+        for length in 0...200 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == foundation, "length \(length)")
+            #expect(Base64URL.decode(foundation) == bytes, "length \(length)")
+        }
     }
 }
