@@ -34,6 +34,8 @@ struct CompactToken {
             return end - first == utf8.count ? nil : String(decoding: utf8[first..<end], as: UTF8.self)
         }
         if let trimmed { text = trimmed }
+        // A no-op for native strings; a bridged one is made native once, not at each lending.
+        text.makeContiguousUTF8()
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(partCount)
         text.withUTF8 { utf8 in
