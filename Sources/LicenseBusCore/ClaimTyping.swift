@@ -48,12 +48,19 @@ enum ClaimSlot<Value> {
     }
 
     /// The typed value: taken as it is, or made by `typing` from what was received (nil when absent).
-    func resolve(_ typing: (JSONValue?) throws(LicenseError) -> Value) throws(LicenseError) -> Value {
-        switch self {
+    consuming func resolve(_ typing: (JSONValue?) throws(LicenseError) -> Value) throws(LicenseError) -> Value {
+        switch consume self {
         case .typed(let value): value
         case .absent: try typing(nil)
         case .received(let value): try typing(value)
         }
+    }
+
+    /// The slot's content, moved out; the slot is left absent.
+    mutating func take() -> Self {
+        var taken = Self.absent
+        swap(&self, &taken)
+        return taken
     }
 
     /// A typed value turned into another slot; an absent or mistyped member stays as it is.

@@ -93,16 +93,58 @@ struct CompactToken {
         _ body: (UnsafeRawBufferPointer) throws(LicenseError) -> Result
     ) throws(LicenseError) -> Result {
         let range = self.ranges[index]
+        return try withUnsafeTemporaryAllocation(byteCount: Self.decodedCapacity(range.count), alignment: 1) {
+            buffer throws(LicenseError) in
+            var used = 0
+            return try body(try self.decode(range, part: name, into: buffer, after: &used))
+        }
+    }
+
+    /// Lends three parts, decoded from base64url into one temporary buffer, to `body`: one
+    /// closure for the three, so that what they make is not handed out through nested ones.
+    /// The parts are decoded in the order given.
+    /// - Throws: ``LicenseError/Code/malformed`` naming the first part that is not canonical
+    ///   base64url; what `body` throws.
+    func withDecoded<Result>(
+        _ indices: (Int, Int, Int),
+        parts names: (String, String, String),
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(LicenseError) -> Result
+    ) throws(LicenseError) -> Result {
+        let ranges = (self.ranges[indices.0], self.ranges[indices.1], self.ranges[indices.2])
+        let capacity =
+            Self.decodedCapacity(ranges.0.count) + Self.decodedCapacity(ranges.1.count)
+            + Self.decodedCapacity(ranges.2.count)
+        return try withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1) { buffer throws(LicenseError) in
+            var used = 0
+            let first = try self.decode(ranges.0, part: names.0, into: buffer, after: &used)
+            let second = try self.decode(ranges.1, part: names.1, into: buffer, after: &used)
+            let third = try self.decode(ranges.2, part: names.2, into: buffer, after: &used)
+            return try body(first, second, third)
+        }
+    }
+
+    /// At least the decoded length of `encodedCount` base64url characters.
+    private static func decodedCapacity(_ encodedCount: Int) -> Int {
+        encodedCount / 4 * 3 + 2
+    }
+
+    /// Decodes the part at `range` into `buffer` past its first `used` bytes, and counts them in.
+    private func decode(
+        _ range: Range<Int>,
+        part name: String,
+        into buffer: UnsafeMutableRawBufferPointer,
+        after used: inout Int
+    ) throws(LicenseError) -> UnsafeRawBufferPointer {
         guard let count = Base64URL.decodedCount(ofEncoded: range.count) else {
             throw LicenseError(.malformed, "the \(name) is not base64url")
         }
-        return try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer throws(LicenseError) in
-            let isValid = self.withBytes { token in
-                Base64URL.decode(UnsafeRawBufferPointer(rebasing: token[range]), into: buffer)
-            }
-            guard isValid else { throw LicenseError(.malformed, "the \(name) is not base64url") }
-            return try body(UnsafeRawBufferPointer(buffer))
+        let output = UnsafeMutableRawBufferPointer(rebasing: buffer[used..<used + count])
+        let isValid = self.withBytes { token in
+            Base64URL.decode(UnsafeRawBufferPointer(rebasing: token[range]), into: output)
         }
+        guard isValid else { throw LicenseError(.malformed, "the \(name) is not base64url") }
+        used += count
+        return UnsafeRawBufferPointer(output)
     }
 }
 

@@ -59,7 +59,7 @@ struct JOSEHeader: Sendable, Hashable {
     private init() {}
 
     /// Stores a member; false when the header has it already.
-    private mutating func store(_ value: JSONValue, for key: Key) -> Bool {
+    private mutating func store(_ value: consuming JSONValue, for key: Key) -> Bool {
         switch key {
         case .member(.alg): Self.store(value, in: &self.algorithm)
         case .member(.enc): Self.store(value, in: &self.encryption)
@@ -71,9 +71,10 @@ struct JOSEHeader: Sendable, Hashable {
         }
     }
 
-    private static func store(_ value: JSONValue, in member: inout JSONValue?) -> Bool {
-        defer { member = value }
-        return member == nil
+    private static func store(_ value: consuming JSONValue, in member: inout JSONValue?) -> Bool {
+        let isFirst = member == nil
+        member = consume value
+        return isFirst
     }
 
     /// The whole header.

@@ -21,7 +21,7 @@ extension LicenseClaims {
             key throws(JSONParser.Failure) in
             try slots.read(key, from: &parser)
         }
-        try self.init(slots)
+        try self.init(taking: &slots)
     }
 }
 
@@ -70,9 +70,10 @@ struct ClaimSlots {
         guard isFirst else { throw parser.failure("duplicate member name") }
     }
 
-    private static func store<Value>(_ slot: ClaimSlot<Value>, in stored: inout ClaimSlot<Value>) -> Bool {
-        defer { stored = slot }
-        return !stored.isPresent
+    private static func store<Value>(_ slot: consuming ClaimSlot<Value>, in stored: inout ClaimSlot<Value>) -> Bool {
+        let isFirst = !stored.isPresent
+        stored = consume slot
+        return isFirst
     }
 
     private static func readString(_ parser: inout JSONParser) throws(JSONParser.Failure) -> ClaimSlot<String> {

@@ -80,42 +80,47 @@ public struct LicenseClaims: Sendable, Hashable {
         slots.limits = ClaimSlot(object["limits"])
         slots.customer = ClaimSlot(object["customer"])
         slots.others = object.filter { name, _ in !Claim.allCases.contains { $0.name == name } }
-        try self.init(slots)
+        try self.init(taking: &slots)
     }
 
-    /// Types the claims found in a payload, checking them in the SPEC §5 order.
-    init(_ slots: ClaimSlots) throws(LicenseError) {
-        self.issuer = try slots.iss.resolve { value throws(LicenseError) in
+    /// Types the claims found in a payload, checking them in the SPEC §5 order. Each slot's value
+    /// is moved out, not copied, so `slots` is left empty.
+    init(taking slots: inout ClaimSlots) throws(LicenseError) {
+        let hasFeatures = slots.features.isPresent
+        let hasLimits = slots.limits.isPresent
+        self.issuer = try slots.iss.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredString(value, .iss)
         }
-        let audience = try slots.aud.resolve(ClaimTyping.audience)
+        let audience = try slots.aud.take().resolve(ClaimTyping.audience)
         self.audience = audience.values
-        self.subject = try slots.sub.resolve { value throws(LicenseError) in
+        self.subject = try slots.sub.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredString(value, .sub)
         }
-        self.licenseID = try slots.jti.resolve { value throws(LicenseError) in
+        self.licenseID = try slots.jti.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredString(value, .jti)
         }
-        self.issuedAt = try slots.iat.resolve { value throws(LicenseError) in
+        self.issuedAt = try slots.iat.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredInteger(value, .iat)
         }
-        self.notBefore = try Self.optionalInteger(slots.nbf, .nbf)
-        self.expiresAt = try Self.optionalInteger(slots.exp, .exp)
-        self.gracePeriod = try Self.optionalInteger(slots.grace, .grace)
+        self.notBefore = try Self.optionalInteger(slots.nbf.take(), .nbf)
+        self.expiresAt = try Self.optionalInteger(slots.exp.take(), .exp)
+        self.gracePeriod = try Self.optionalInteger(slots.grace.take(), .grace)
         if let grace = self.gracePeriod, grace < 0 {
             throw LicenseError(.malformed, "claim 'grace' is negative")
         }
-        self.edition = try slots.edition.resolve { value throws(LicenseError) in
+        self.edition = try slots.edition.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredString(value, .edition)
         }
-        self.features = try slots.features.resolve(ClaimTyping.features)
-        self.limits = try slots.limits.resolve(ClaimTyping.limits)
-        self.customer = try Self.optionalString(slots.customer, .customer)
-        self.others = slots.others
+        self.features = try slots.features.take().resolve(ClaimTyping.features)
+        self.limits = try slots.limits.take().resolve(ClaimTyping.limits)
+        self.customer = try Self.optionalString(slots.customer.take(), .customer)
+        var others: [String: JSONValue] = [:]
+        swap(&others, &slots.others)
+        self.others = others
         self.shape = Shape(
             audienceIsSingle: audience.isSingle,
-            hasFeatures: slots.features.isPresent,
-            hasLimits: slots.limits.isPresent
+            hasFeatures: hasFeatures,
+            hasLimits: hasLimits
         )
     }
 

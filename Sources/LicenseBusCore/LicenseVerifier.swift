@@ -51,17 +51,23 @@ public struct LicenseVerifier: Sendable {
         let compact = try CompactToken(token, partCount: 3, what: "license")
         // The three parts are decoded into temporary buffers (JWS shape first, as SPEC §5 orders);
         // nothing is kept but the header and the typed claims.
-        let (header, algorithm, keyID, claims) = try compact.withDecoded(0, part: "license header") {
-            headerBytes throws(LicenseError) in
-            try compact.withDecoded(1, part: "license payload") { payload throws(LicenseError) in
-                try compact.withDecoded(2, part: "license signature") { signature throws(LicenseError) in
-                    let header = try JOSEHeader(decoding: headerBytes, part: "license header")
-                    let algorithm = try Self.algorithm(in: header)
-                    try Self.checkType(in: header)
-                    let keyID = try self.verifySignature(signature, of: compact, header: header, algorithm: algorithm)
-                    return (header, algorithm, keyID, try LicenseClaims(payload: payload))
-                }
-            }
+        // The closures capture the keys, not `self`, so that the verifier is not copied into each.
+        let trustedKeys = self.trustedKeys.entries
+        let (header, algorithm, keyID, claims) = try compact.withDecoded(
+            (0, 1, 2),
+            parts: ("license header", "license payload", "license signature")
+        ) { headerBytes, payload, signature throws(LicenseError) in
+            let header = try JOSEHeader(decoding: headerBytes, part: "license header")
+            let algorithm = try Self.algorithm(in: header)
+            try Self.checkType(in: header)
+            let keyID = try Self.verifySignature(
+                signature,
+                of: compact,
+                header: header,
+                algorithm: algorithm,
+                trusting: trustedKeys
+            )
+            return (header, algorithm, keyID, try LicenseClaims(payload: payload))
         }
         try self.checkIssuerAndAudience(of: claims)
         return VerifiedLicense(
@@ -112,13 +118,14 @@ public struct LicenseVerifier: Sendable {
         }
     }
 
-    private func verifySignature(
+    private static func verifySignature(
         _ signature: UnsafeRawBufferPointer,
         of compact: CompactToken,
         header: JOSEHeader,
-        algorithm: JWSAlgorithm
+        algorithm: JWSAlgorithm,
+        trusting trustedKeys: [VendorKeySet.Entry]
     ) throws(LicenseError) -> String {
-        var candidates = self.trustedKeys.entries[...]
+        var candidates = trustedKeys[...]
         if let kidValue = header.keyID {
             guard let kid = kidValue.stringValue else {
                 throw LicenseError(.malformed, "the license header's 'kid' is \(kidValue.typeName), not a string")

@@ -227,4 +227,29 @@ struct LicenseVerifierTests {
         let error = #expect(throws: LicenseError.self) { try self.verifier.verify(array, now: self.now) }
         #expect(error?.message == "the license header is a JSON array, not an object")
     }
+
+    @Test("the first part that is not base64url is named, in the order header, payload, signature")
+    func partsDecodeInOrder() throws {
+        let token = try LicenseSigner.sign(claims: SampleKeys.claims(), key: SampleKeys.vendorPrivate)
+        let parts = token.split(separator: ".").map(String.init)
+        let badCharacter = { (part: String) in "*" + part.dropFirst() }
+        // No base64url text is 4n + 1 characters long.
+        let badLength = { (part: String) in part + String(repeating: "A", count: (5 - part.count % 4) % 4) }
+        let cases: [([String], String)] = [
+            ([badCharacter(parts[0]), badCharacter(parts[1]), badCharacter(parts[2])], "license header"),
+            ([badLength(parts[0]), badCharacter(parts[1]), parts[2]], "license header"),
+            ([parts[0], badCharacter(parts[1]), badLength(parts[2])], "license payload"),
+            ([parts[0], badLength(parts[1]), parts[2]], "license payload"),
+            ([parts[0], parts[1], badCharacter(parts[2])], "license signature"),
+            ([parts[0], parts[1], badLength(parts[2])], "license signature"),
+        ]
+        #expect(parts.allSatisfy { badLength($0).count % 4 == 1 })
+        for (tampered, named) in cases {
+            let error = #expect(throws: LicenseError.self) {
+                try self.verifier.verify(tampered.joined(separator: "."), now: self.now)
+            }
+            #expect(error?.code == .malformed)
+            #expect(error?.message == "the \(named) is not base64url", "\(tampered.map { $0.prefix(8) })")
+        }
+    }
 }

@@ -95,7 +95,7 @@ struct TimeTests {
         #expect(client.rejectedEnvelopes[.notYetValid] == 1)
     }
 
-    @Test("allows(feature) is cheap enough to call on every request (sanity, not a benchmark)")
+    @Test("allows(feature) answers from the held state, synchronously, call after call")
     func allowsIsSynchronous() throws {
         let folder = try TemporaryDirectory()
         let now = Int64(Date().timeIntervalSince1970)
