@@ -17,15 +17,22 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
-        .target(name: "LicenseBusCrypto", dependencies: ["CLicenseBusOpenSSL"]),
+        .target(name: "LicenseBusSync"),
+        .target(name: "LicenseBusCrypto", dependencies: ["CLicenseBusOpenSSL", "LicenseBusSync"]),
         .target(name: "LicenseBusJSON"),
-        .target(name: "LicenseBusNATS", dependencies: ["LicenseBusJSON", "LicenseBusCrypto"]),
+        .target(name: "LicenseBusNATS", dependencies: ["LicenseBusJSON", "LicenseBusCrypto", "LicenseBusSync"]),
         .target(name: "LicenseBusCore", dependencies: ["LicenseBusCrypto", "LicenseBusJSON"]),
-        .target(name: "LicenseBusLog"),
-        .target(name: "LicenseClient", dependencies: ["LicenseBusCore", "LicenseBusNATS", "LicenseBusLog"]),
+        .target(name: "LicenseBusLog", dependencies: ["LicenseBusSync"]),
+        .target(
+            name: "LicenseClient",
+            dependencies: ["LicenseBusCore", "LicenseBusNATS", "LicenseBusLog", "LicenseBusSync"]
+        ),
         .target(
             name: "LicenseBusServer",
-            dependencies: ["LicenseBusCore", "LicenseBusCrypto", "LicenseBusNATS", "LicenseBusLog", "LicenseClient"]
+            dependencies: [
+                "LicenseBusCore", "LicenseBusCrypto", "LicenseBusNATS", "LicenseBusLog", "LicenseBusSync",
+                "LicenseClient",
+            ]
         ),
         .target(
             name: "LicenseBusCLI",
@@ -52,7 +59,11 @@ let package = Package(
             path: "Tests/LicenseBusTestSupport"
         ),
         .testTarget(name: "LicenseBusJSONTests", dependencies: ["LicenseBusJSON"]),
-        .testTarget(name: "LicenseBusNATSTests", dependencies: ["LicenseBusNATS", "LicenseBusTestSupport"]),
+        .testTarget(name: "LicenseBusSyncTests", dependencies: ["LicenseBusSync"]),
+        .testTarget(
+            name: "LicenseBusNATSTests",
+            dependencies: ["LicenseBusNATS", "LicenseBusSync", "LicenseBusTestSupport"]
+        ),
         .testTarget(name: "LicenseBusCryptoTests", dependencies: ["LicenseBusCrypto", "LicenseBusTestSupport"]),
         .testTarget(
             name: "LicenseBusCoreTests",
@@ -69,7 +80,7 @@ let package = Package(
                 "key-file-writer", "license-client", "license-server",
                 "LicenseClient", "LicenseBusServer", "LicenseBusCore", "LicenseBusCrypto", "LicenseBusJSON",
                 "LicenseBusLog",
-                "LicenseBusNATS", "LicenseBusTestSupport",
+                "LicenseBusNATS", "LicenseBusSync", "LicenseBusTestSupport",
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["LicenseBusTestSupport", "license-tool"]),

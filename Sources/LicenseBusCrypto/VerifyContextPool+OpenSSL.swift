@@ -1,5 +1,5 @@
 internal import CLicenseBusOpenSSL
-import Synchronization
+import LicenseBusSync
 
 /// Owns one `EVP_PKEY_CTX` initialised for verification with a fixed scheme.
 ///
@@ -34,7 +34,7 @@ struct VerifyContextPool: ~Copyable {
 
     /// The idle contexts of each scheme used so far. A key is used with one or two schemes, so
     /// a list is searched faster than a dictionary hashes.
-    private let idle = Mutex<[(scheme: RSASignatureScheme, contexts: [VerifyContext])]>([])
+    private let idle = Locked<[(scheme: RSASignatureScheme, contexts: [VerifyContext])]>([])
 
     func withContext<Result>(
         key: OpaquePointer,

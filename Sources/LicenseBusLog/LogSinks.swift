@@ -1,4 +1,4 @@
-import Synchronization
+import LicenseBusSync
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -35,7 +35,7 @@ public struct StandardErrorLogSink: LogSink {
 
 /// Keeps records in memory, for tests.
 public final class MemoryLogSink: LogSink {
-    private let stored = Mutex<[LogRecord]>([])
+    private let stored = Locked<[LogRecord]>([])
 
     /// Makes an empty sink.
     public init() {}

@@ -2,8 +2,8 @@ public import LicenseBusCore
 internal import LicenseBusCrypto
 internal import LicenseBusLog
 internal import LicenseBusNATS
+import LicenseBusSync
 internal import LicenseClient
-import Synchronization
 
 /// Distributes one license over NATS (SPEC §3): publishes the envelope at start, every
 /// `publishInterval`, and soon after the license file's content changes; answers
@@ -21,9 +21,9 @@ public final class LicenseServer: Sendable {
         var fileDigest: [UInt8]
     }
 
-    private let inService: Mutex<InService>
+    private let inService: Locked<InService>
     /// Whether "no valid license" was already logged for the license in service.
-    private let reportedInvalid = Mutex(false)
+    private let reportedInvalid = Locked(false)
 
     /// Loads and verifies the license file.
     /// - Parameter configuration: The configuration.
@@ -37,7 +37,7 @@ public final class LicenseServer: Sendable {
         } catch {
             throw LicenseError(.malformed, "cannot seal the license: \(error)")
         }
-        self.inService = Mutex(InService(license: license, envelope: envelope, fileDigest: digest))
+        self.inService = Locked(InService(license: license, envelope: envelope, fileDigest: digest))
     }
 
     /// The license in service.

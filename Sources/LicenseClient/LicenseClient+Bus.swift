@@ -1,7 +1,7 @@
 internal import LicenseBusCore
 internal import LicenseBusLog
 internal import LicenseBusNATS
-import Synchronization
+import LicenseBusSync
 
 extension LicenseClient {
     /// Joins the bus in the background: connect (retrying for ever), subscribe to the subject,

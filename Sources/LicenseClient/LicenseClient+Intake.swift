@@ -1,6 +1,6 @@
 internal import LicenseBusCore
 internal import LicenseBusLog
-import Synchronization
+import LicenseBusSync
 
 extension LicenseClient {
     /// Where an envelope came from.

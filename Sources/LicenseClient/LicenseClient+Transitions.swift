@@ -1,5 +1,5 @@
 internal import LicenseBusCore
-import Synchronization
+import LicenseBusSync
 
 extension LicenseClient {
     /// Tells watchers when `exp` or `exp + grace` changes the state by itself, and keeps the

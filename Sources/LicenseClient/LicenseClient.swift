@@ -2,7 +2,7 @@ internal import FoundationEssentials
 public import LicenseBusCore
 internal import LicenseBusLog
 internal import LicenseBusNATS
-import Synchronization
+import LicenseBusSync
 
 /// The license of this instance: read from the key file at start, kept fresh from the bus,
 /// validated locally, and readable synchronously from any thread (SPEC §4 to §6).
@@ -16,10 +16,10 @@ public final class LicenseClient: Sendable {
 
     let intake: LicenseIntake
     let keyFile: LicenseKeyFile
-    let state = Mutex(ClientState())
+    let state = Locked(ClientState())
     /// Takes envelopes one at a time: judging, committing, persisting and recording each happen
     /// before the next envelope is looked at, so the key file always holds the license held.
-    let intakeOrder = Mutex(())
+    let intakeOrder = Locked(())
 
     /// Makes a client; nothing happens until ``start()``.
     /// - Parameter configuration: Keys, NATS, key file, clock.

@@ -1,8 +1,8 @@
 import Foundation
 import LicenseBusJSON
 import LicenseBusNATS
+import LicenseBusSync
 import LicenseBusTestSupport
-import Synchronization
 import Testing
 
 /// Collects a connection's events in the background.
@@ -36,7 +36,7 @@ extension FakeConnection {
 struct FakeServerTests {
     @Test("CONNECT says verbose false, pedantic false, protocol 1, headers and no_responders as INFO offers")
     func connectFields() async throws {
-        let captured = Mutex<String>("")
+        let captured = Locked<String>("")
         let server = try FakeServer { connection, _ in
             let text = try connection.handshake()
             captured.withLock { $0 = text }
@@ -176,7 +176,7 @@ struct FakeServerTests {
 
     @Test("a server PING is answered with PONG")
     func serverPing() async throws {
-        let answered = Mutex(false)
+        let answered = Locked(false)
         let server = try FakeServer { connection, _ in
             try connection.handshake()
             connection.send("PING\r\n")
@@ -266,7 +266,7 @@ struct FakeServerTests {
             _ = try? connection.read(until: "never", timeout: 2)
         }
         let connection = try await NATSConnection.connect(try testConfiguration(server.url))
-        let handled = Mutex<[String]>([])
+        let handled = Locked<[String]>([])
         _ = try connection.subscribe(to: "updates") { message in
             Thread.sleep(forTimeInterval: 0.2)
             handled.withLock { $0.append(message.string) }

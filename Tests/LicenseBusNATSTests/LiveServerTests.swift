@@ -1,6 +1,6 @@
 import LicenseBusNATS
+import LicenseBusSync
 import LicenseBusTestSupport
-import Synchronization
 import Testing
 
 @Suite("Against a real nats-server", .timeLimit(.minutes(1)))
@@ -103,7 +103,7 @@ struct LiveServerTests {
     func handlers() async throws {
         let server = try NATSServerProcess()
         let connection = try await NATSConnection.connect(try testConfiguration(server.url))
-        let received = Mutex<[String: [String]]>([:])
+        let received = Locked<[String: [String]]>([:])
         func record(_ name: String) -> @Sendable (NATSMessage) -> Void {
             { message in received.withLock { $0[name, default: []].append(message.string) } }
         }

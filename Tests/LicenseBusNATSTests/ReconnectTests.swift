@@ -1,7 +1,7 @@
 import Foundation
 import LicenseBusNATS
+import LicenseBusSync
 import LicenseBusTestSupport
-import Synchronization
 import Testing
 
 @Suite("Reconnect, resubscribe, discovered servers", .timeLimit(.minutes(1)))
@@ -16,7 +16,7 @@ struct ReconnectTests {
         let queued = try connection.subscribe(to: "jobs", queue: "workers")
         let limited = try connection.subscribe(to: "limited")
         limited.unsubscribe(after: 3)
-        let handled = Mutex<[String]>([])
+        let handled = Locked<[String]>([])
         _ = try connection.subscribe(to: "updates") { message in handled.withLock { $0.append(message.string) } }
         try await connection.flush()
         try connection.publish(Array("before".utf8), to: "limited")

@@ -1,7 +1,7 @@
 import Foundation
 import LicenseBusNATS
+import LicenseBusSync
 import LicenseBusTestSupport
-import Synchronization
 import Testing
 
 @Suite("Slow consumers", .timeLimit(.minutes(1)))
@@ -12,7 +12,7 @@ struct SlowConsumerTests {
         let connection = try await NATSConnection.connect(
             try testConfiguration(server.url) { $0.subscriptionBufferLimit = 10 }
         )
-        let reports = Mutex(0)
+        let reports = Locked(0)
         let watcher = Task {
             for await event in connection.events {
                 if case .slowConsumer(let subject, _) = event, subject == "firehose" { reports.withLock { $0 += 1 } }

@@ -5,9 +5,9 @@ import LicenseBusJSON
 import LicenseBusLog
 import LicenseBusNATS
 import LicenseBusServer
+import LicenseBusSync
 import LicenseBusTestSupport
 import LicenseClient
-import Synchronization
 
 /// The broker of config/nats-server.conf: TLS with the test CA, one NKey user for the license
 /// server and one for instances (seeds in 0600 files).
@@ -34,7 +34,7 @@ struct Broker {
             fatalError("cannot make the test NKeys: \(error)")
         }
     }()
-    private static let keptFolders = Mutex<[TemporaryDirectory]>([])
+    private static let keptFolders = Locked<[TemporaryDirectory]>([])
 
     let process: NATSServerProcess
 
@@ -80,8 +80,8 @@ struct Broker {
 
 /// A clock tests can move.
 final class TestClock: Sendable {
-    private let seconds: Mutex<TimeInterval>
-    init(_ start: Date = Date()) { self.seconds = Mutex(start.timeIntervalSince1970) }
+    private let seconds: Locked<TimeInterval>
+    init(_ start: Date = Date()) { self.seconds = Locked(start.timeIntervalSince1970) }
     func now() -> Date { Date(timeIntervalSince1970: self.seconds.withLock { $0 }) }
     func advance(_ interval: TimeInterval) { self.seconds.withLock { $0 += interval } }
 }

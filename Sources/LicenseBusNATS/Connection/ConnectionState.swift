@@ -1,4 +1,4 @@
-/// Everything a connection shares between callers and its I/O thread, behind one `Mutex`.
+/// Everything a connection shares between callers and its I/O thread, behind one lock (`Locked`).
 ///
 /// A value type: its methods change state and return ``Effect``s (resuming continuations,
 /// yielding messages, emitting events) that the caller performs after unlocking.

@@ -1,4 +1,4 @@
-import Synchronization
+import LicenseBusSync
 
 /// One timer for all flush and request deadlines of a connection.
 ///
@@ -21,8 +21,8 @@ final class DeadlineTimer: Sendable {
         var task: Task<Void, Never>?
     }
 
-    private let state = Mutex(State())
-    private let handler = Mutex<(@Sendable ([UInt64]) -> Void)?>(nil)
+    private let state = Locked(State())
+    private let handler = Locked<(@Sendable ([UInt64]) -> Void)?>(nil)
 
     init() {}
 

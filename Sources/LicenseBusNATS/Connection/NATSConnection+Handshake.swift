@@ -1,5 +1,5 @@
 internal import LicenseBusJSON
-import Synchronization
+import LicenseBusSync
 
 #if canImport(Glibc)
 @preconcurrency import Glibc

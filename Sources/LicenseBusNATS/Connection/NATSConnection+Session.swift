@@ -1,4 +1,4 @@
-import Synchronization
+import LicenseBusSync
 
 #if canImport(Glibc)
 @preconcurrency import Glibc

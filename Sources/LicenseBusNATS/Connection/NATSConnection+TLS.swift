@@ -1,5 +1,5 @@
 internal import LicenseBusCrypto
-import Synchronization
+import LicenseBusSync
 
 extension NATSConnection {
     /// The TLS context of the configuration (CA file or system store, client certificate), made

@@ -1,4 +1,4 @@
-import Synchronization
+import LicenseBusSync
 
 extension NATSConnection {
     /// Waits until the server has processed everything sent so far (a PING/PONG round trip).

@@ -1,4 +1,4 @@
-import Synchronization
+import LicenseBusSync
 
 extension NATSConnection {
     /// Carries out who writes queued bytes: nobody yet, the I/O thread (woken), or this thread

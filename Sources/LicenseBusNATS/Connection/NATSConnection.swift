@@ -1,4 +1,5 @@
 internal import LicenseBusCrypto
+import LicenseBusSync
 import Synchronization
 
 /// A connection to a NATS server (or cluster), with reconnect, resubscribe and request/reply.
@@ -14,18 +15,18 @@ public final class NATSConnection: Sendable {
     /// A single consumer should read it; old events are dropped past 256 unread.
     public let events: AsyncStream<ConnectionEvent>
 
-    let state: Mutex<ConnectionState>
+    let state: Locked<ConnectionState>
     let wake: WakeSignal
     let eventContinuation: AsyncStream<ConnectionEvent>.Continuation
     private let nextWaiterID = Atomic<UInt64>(1)
     /// Deadlines of flushes and requests.
     let deadlines = DeadlineTimer()
     /// The TLS context, made on first use (see `tlsContext()`).
-    let tlsContextCache = Mutex<TLSClientContext?>(nil)
+    let tlsContextCache = Locked<TLSClientContext?>(nil)
 
     private init(configuration: NATSConfiguration) throws(NATSError) {
         self.configuration = configuration
-        self.state = Mutex(ConnectionState(configuration: configuration))
+        self.state = Locked(ConnectionState(configuration: configuration))
         self.wake = try WakeSignal()
         (self.events, self.eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
         self.deadlines.onExpiry { [weak self] ids in

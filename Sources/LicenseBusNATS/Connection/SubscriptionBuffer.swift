@@ -1,4 +1,4 @@
-import Synchronization
+import LicenseBusSync
 
 /// The bounded queue between the I/O thread and a subscription's consumer.
 ///
@@ -79,7 +79,7 @@ final class SubscriptionBuffer: Sendable {
         var startedDropping = false
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = Locked(Storage())
     private let limit: Int
     private let handler: (@Sendable (NATSMessage) -> Void)?
 
