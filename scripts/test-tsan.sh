@@ -9,10 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
 
-ensure_build_tools
-ensure_python_test_packages
-ensure_nats_server
-ensure_tls_first_nats_server
+ensure_test_prerequisites
 
 tsan=(--sanitize=thread --scratch-path .build-tsan)
 swift build --build-tests "${tsan[@]}" -Xswiftc -DLICENSE_BUS_TSAN_LOCKS -Xswiftc -warnings-as-errors

@@ -7,10 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
 
-ensure_build_tools
-ensure_python_test_packages
-ensure_nats_server
-ensure_tls_first_nats_server
+ensure_test_prerequisites
 
 swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests -Xswiftc -warnings-as-errors

