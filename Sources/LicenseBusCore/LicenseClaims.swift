@@ -86,6 +86,7 @@ public struct LicenseClaims: Sendable, Hashable {
     /// Types the claims found in a payload, checking them in the SPEC §5 order. Each slot's value
     /// is moved out, not copied, so `slots` is left empty.
     init(taking slots: inout ClaimSlots) throws(LicenseError) {
+        // What `all` needs of the shape is read before the slots are emptied.
         let hasFeatures = slots.features.isPresent
         let hasLimits = slots.limits.isPresent
         self.issuer = try slots.iss.take().resolve { value throws(LicenseError) in

@@ -49,8 +49,8 @@ public struct LicenseVerifier: Sendable {
     /// - Throws: ``LicenseError`` with any code of ``verify(_:now:)`` but `not_yet_valid` and `expired`.
     public func verifyIgnoringTime(_ token: String) throws(LicenseError) -> VerifiedLicense {
         let compact = try CompactToken(token, partCount: 3, what: "license")
-        // The three parts are decoded into temporary buffers (JWS shape first, as SPEC §5 orders);
-        // nothing is kept but the header and the typed claims.
+        // The three parts are decoded into one temporary buffer (JWS shape first, as SPEC §5
+        // orders); nothing is kept but the header and the typed claims.
         // The closures capture the keys, not `self`, so that the verifier is not copied into each.
         let trustedKeys = self.trustedKeys.entries
         let (header, algorithm, keyID, claims) = try compact.withDecoded(
