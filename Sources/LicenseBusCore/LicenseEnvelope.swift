@@ -41,19 +41,18 @@ public enum LicenseEnvelope {
         guard compact.ranges[1].isEmpty else {
             throw LicenseError(.malformed, "the envelope's encrypted-key part must be empty for alg dir")
         }
-        // The parts are decoded into temporary buffers; only the license text is kept.
-        return try compact.withDecoded(2, part: "envelope's IV") { iv throws(LicenseError) in
+        // The parts are decoded into one temporary buffer; only the license text is kept.
+        return try compact.withDecoded(
+            (2, 4, 3),
+            parts: ("envelope's IV", "envelope's tag", "envelope's ciphertext")
+        ) { iv, tag, ciphertext throws(LicenseError) in
             guard iv.count == AESGCM.ivByteCount else {
                 throw LicenseError(.malformed, "the envelope's IV is not 96 bits of base64url")
             }
-            return try compact.withDecoded(4, part: "envelope's tag") { tag throws(LicenseError) in
-                guard tag.count == AESGCM.tagByteCount else {
-                    throw LicenseError(.malformed, "the envelope's tag is not 128 bits of base64url")
-                }
-                return try compact.withDecoded(3, part: "envelope's ciphertext") { ciphertext throws(LicenseError) in
-                    try decrypt(ciphertext, tag: tag, iv: iv, of: compact, kid: kid, ring: ring)
-                }
+            guard tag.count == AESGCM.tagByteCount else {
+                throw LicenseError(.malformed, "the envelope's tag is not 128 bits of base64url")
             }
+            return try decrypt(ciphertext, tag: tag, iv: iv, of: compact, kid: kid, ring: ring)
         }
     }
 
