@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing (libFuzzer, with AddressSanitizer) of the parsers that read what others
+# send: the JSON parser (round trip: what parses writes and parses back unchanged) and the NATS
+# protocol parser (a stream split in two gives the same operations as whole). The harnesses are
+# scripts/fuzz/*.swift; each is compiled with its module's sources, JSON as its own module as in
+# the package. A crash or a broken property stops the run and leaves its input in the work folder
+# (crash-*); run the fuzzer on that file alone to see it again.
+#
+#   scripts/fuzz.sh [SECONDS]    default: 120 s per parser
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/prerequisites.sh
+ensure_build_tools
+seconds=${1:-120}
+work=${FUZZ_WORK:-$(mktemp -d)}
+mkdir -p "$work/json-corpus" "$work/protocol-corpus"
+flags=(-O -sanitize=fuzzer,address -parse-as-library)
+
+# swiftc, without gold's warnings about AddressSanitizer's local symbols.
+compile() {
+    local log
+    log=$(mktemp)
+    if ! swiftc "${flags[@]}" "$@" 2>"$log"; then
+        cat "$log" >&2
+        return 1
+    fi
+    grep -v 'Cannot export local symbol' "$log" >&2 || true
+    rm -f "$log"
+}
+
+compile -module-name LicenseBusJSON Sources/LicenseBusJSON/*.swift scripts/fuzz/json-round-trip.swift \
+    -o "$work/json-fuzz"
+compile -module-name LicenseBusJSON -emit-module -emit-module-path "$work/LicenseBusJSON.swiftmodule" \
+    -emit-library -static Sources/LicenseBusJSON/*.swift -o "$work/libLicenseBusJSON.a"
+compile -module-name LicenseBusNATS -I "$work" -L "$work" -lLicenseBusJSON \
+    Sources/LicenseBusNATS/Protocol/*.swift Sources/LicenseBusNATS/Connection/NATSError.swift \
+    scripts/fuzz/protocol-split.swift -o "$work/protocol-fuzz"
+
+printf '{"iss":"https://vendor.example","aud":["a","b"],"iat":1767225600,"x":[1.5e3,true,null,"\\u00e9"]}' \
+    >"$work/json-corpus/seed"
+printf '\011INFO {"server_id":"a","max_payload":1048576,"headers":true}\r\nMSG s 1 5\r\nhello\r\nHMSG s 2 r 22 27\r\nNATS/1.0\r\nA: b\r\n\r\nhello\r\nPING\r\nPONG\r\n+OK\r\n-ERR %s\r\n' \
+    "'Stale Connection'" >"$work/protocol-corpus/seed"
+
+for parser in json protocol; do
+    echo "fuzz: $parser parser, $seconds s (work folder $work)"
+    # The Swift runtime's backtracer is turned off: libFuzzer reports a crash and saves its input.
+    (cd "$work" && SWIFT_BACKTRACE=enable=no ./"$parser-fuzz" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
+        "$parser-corpus" 2>&1 | grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)|ERROR|==[0-9]+==|Fatal error|failed:|crash-')
+done
