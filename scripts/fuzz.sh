@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, with AddressSanitizer) of the parsers that read what others
-# send: the JSON parser (round trip: what parses writes and parses back unchanged) and the NATS
-# protocol parser (a stream split in two gives the same operations as whole). The harnesses are
-# scripts/fuzz/*.swift; each is compiled with its module's sources, JSON as its own module as in
-# the package. A crash or a broken property stops the run and leaves its input in the work folder
+# send: the JSON parser (round trip: what parses writes and parses back unchanged), the NATS
+# protocol parser (a stream split in two gives the same operations as whole) and the license
+# payload decoder (one pass gives what parsing, then typing, gives). The harnesses are
+# scripts/fuzz/*.swift; each is compiled with its module's sources, the modules it imports built
+# as in the package. A crash or a broken property stops the run and leaves its input in the work folder
 # (crash-*); run the fuzzer on that file alone to see it again.
 #
-#   scripts/fuzz.sh [SECONDS]    default: 120 s per parser
+#   scripts/fuzz.sh [SECONDS]    default: 120 s per parser; FUZZ_WORK=DIR keeps the corpora
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
 ensure_build_tools
 seconds=${1:-120}
 work=${FUZZ_WORK:-$(mktemp -d)}
-mkdir -p "$work/json-corpus" "$work/protocol-corpus"
-flags=(-O -sanitize=fuzzer,address -parse-as-library)
+mkdir -p "$work/json-corpus" "$work/protocol-corpus" "$work/claims-corpus"
+flags=(-O -sanitize=fuzzer,address -parse-as-library -swift-version 6
+    -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
+    -enable-upcoming-feature MemberImportVisibility)
 
 # swiftc, without gold's warnings about AddressSanitizer's local symbols.
 compile() {
@@ -28,20 +31,34 @@ compile() {
     rm -f "$log"
 }
 
+# A module of the package, as a static library the next ones link: library NAME SOURCES...
+library() {
+    local name=$1
+    shift
+    compile -module-name "$name" -I "$work" -I Sources/CLicenseBusOpenSSL -emit-module \
+        -emit-module-path "$work/$name.swiftmodule" -emit-library -static "$@" -o "$work/lib$name.a"
+}
 compile -module-name LicenseBusJSON Sources/LicenseBusJSON/*.swift scripts/fuzz/json-round-trip.swift \
     -o "$work/json-fuzz"
-compile -module-name LicenseBusJSON -emit-module -emit-module-path "$work/LicenseBusJSON.swiftmodule" \
-    -emit-library -static Sources/LicenseBusJSON/*.swift -o "$work/libLicenseBusJSON.a"
+library LicenseBusJSON Sources/LicenseBusJSON/*.swift
 compile -module-name LicenseBusNATS -I "$work" -L "$work" -lLicenseBusJSON \
     Sources/LicenseBusNATS/Protocol/*.swift Sources/LicenseBusNATS/Connection/NATSError.swift \
     scripts/fuzz/protocol-split.swift -o "$work/protocol-fuzz"
+library LicenseBusSync Sources/LicenseBusSync/*.swift
+library LicenseBusCrypto Sources/LicenseBusCrypto/*.swift
+compile -module-name LicenseBusCore -I "$work" -I Sources/CLicenseBusOpenSSL -L "$work" \
+    -lLicenseBusCrypto -lLicenseBusSync -lLicenseBusJSON -lswiftSynchronization $(pkg-config --libs openssl) \
+    Sources/LicenseBusCore/*.swift scripts/fuzz/claims-one-pass.swift -o "$work/claims-fuzz"
 
 printf '{"iss":"https://vendor.example","aud":["a","b"],"iat":1767225600,"x":[1.5e3,true,null,"\\u00e9"]}' \
     >"$work/json-corpus/seed"
 printf '\011INFO {"server_id":"a","max_payload":1048576,"headers":true}\r\nMSG s 1 5\r\nhello\r\nHMSG s 2 r 22 27\r\nNATS/1.0\r\nA: b\r\n\r\nhello\r\nPING\r\nPONG\r\n+OK\r\n-ERR %s\r\n' \
     "'Stale Connection'" >"$work/protocol-corpus/seed"
 
-for parser in json protocol; do
+printf '{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"c","jti":"l","iat":1767225600,"exp":4102444800,"grace":86400,"edition":"enterprise","features":["sso"],"limits":{"max_instances":5},"customer":"C","x":{"y":[1]}}' \
+    >"$work/claims-corpus/seed"
+
+for parser in json protocol claims; do
     echo "fuzz: $parser parser, $seconds s (work folder $work)"
     # The Swift runtime's backtracer is turned off: libFuzzer reports a crash and saves its input.
     (cd "$work" && SWIFT_BACKTRACE=enable=no ./"$parser-fuzz" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
