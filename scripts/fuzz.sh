@@ -46,9 +46,11 @@ compile -module-name LicenseBusNATS -I "$work" -L "$work" -lLicenseBusJSON \
     scripts/fuzz/protocol-split.swift -o "$work/protocol-fuzz"
 library LicenseBusSync Sources/LicenseBusSync/*.swift
 library LicenseBusCrypto Sources/LicenseBusCrypto/*.swift
-compile -module-name LicenseBusCore -I "$work" -I Sources/CLicenseBusOpenSSL -L "$work" \
-    -lLicenseBusCrypto -lLicenseBusSync -lLicenseBusJSON -lswiftSynchronization $(pkg-config --libs openssl) \
-    Sources/LicenseBusCore/*.swift scripts/fuzz/claims-one-pass.swift -o "$work/claims-fuzz"
+library LicenseBusCore Sources/LicenseBusCore/*.swift
+compile -module-name ClaimsFuzz -I "$work" -I Sources/CLicenseBusOpenSSL -L "$work" \
+    -lLicenseBusCore -lLicenseBusCrypto -lLicenseBusSync -lLicenseBusJSON -lswiftSynchronization \
+    $(pkg-config --libs openssl) Tests/LicenseBusTestSupport/ClaimsInTwoSteps.swift \
+    scripts/fuzz/claims-one-pass.swift -o "$work/claims-fuzz"
 
 printf '{"iss":"https://vendor.example","aud":["a","b"],"iat":1767225600,"x":[1.5e3,true,null,"\\u00e9"]}' \
     >"$work/json-corpus/seed"

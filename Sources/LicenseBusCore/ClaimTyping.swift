@@ -128,11 +128,18 @@ enum ClaimTyping {
         guard let value else { return [:] }
         guard let members = value.objectValue else { throw wrongType(.limits, value, "an object of integers") }
         var limits: [String: Int64] = [:]
+        // Of several limits that are not integers, the smallest name is named: a dictionary's
+        // order differs from one dictionary to the next.
+        var wrong: (name: String, value: JSONValue)?
         for (name, member) in members {
-            guard let number = member.integerValue else {
-                throw LicenseError(.malformed, "limit '\(name)' is \(member.typeName), not an integer")
+            if let number = member.integerValue {
+                limits[name] = number
+            } else if wrong.map({ name < $0.name }) ?? true {
+                wrong = (name, member)
             }
-            limits[name] = number
+        }
+        if let wrong {
+            throw LicenseError(.malformed, "limit '\(wrong.name)' is \(wrong.value.typeName), not an integer")
         }
         return limits
     }

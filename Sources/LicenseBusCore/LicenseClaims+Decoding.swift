@@ -119,17 +119,25 @@ struct ClaimSlots {
         var limits: [String: Int64] = [:]
         var onlyIntegers = true
         let key = { (name: UnsafeRawBufferPointer) in String(decoding: name, as: UTF8.self) }
-        let isObject = try parser.readMembers(key: key) { parser, name throws(JSONParser.Failure) in
-            let value = try parser.readValue()
-            // Past a member that is not an integer, the object is read again whole, and that
-            // read finds the first duplicate name, as the JSON parser would.
-            guard onlyIntegers, case .integer(let number) = value else {
-                onlyIntegers = false
-                return
+        let isObject: Bool
+        do {
+            isObject = try parser.readMembers(key: key) { parser, name throws(JSONParser.Failure) in
+                let value = try parser.readValue()
+                // Past a member that is not an integer, names are no longer checked here: the
+                // object is read again whole, and that read finds the first duplicate name.
+                guard onlyIntegers, case .integer(let number) = value else {
+                    onlyIntegers = false
+                    return
+                }
+                guard limits.updateValue(number, forKey: name) == nil else {
+                    throw parser.failure("duplicate member name")
+                }
             }
-            guard limits.updateValue(number, forKey: name) == nil else {
-                throw parser.failure("duplicate member name")
-            }
+        } catch {
+            // A fault later in the object must not hide a duplicate name before it: the whole
+            // read reports the first fault, as the JSON parser would.
+            onlyIntegers = false
+            isObject = true
         }
         if isObject && onlyIntegers { return .typed(limits) }
         parser.rewind(to: start)

@@ -9,21 +9,7 @@ import Testing
 struct ClaimDecodingTests {
     /// What the two steps give for `bytes`.
     private func twoSteps(_ bytes: [UInt8]) -> Result<LicenseClaims, LicenseError> {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            return .failure(LicenseError(.malformed, "the license payload is not valid JSON (\(error.description))"))
-        }
-        guard let object = value.objectValue else {
-            return .failure(LicenseError(.malformed, "the license payload is a JSON \(value.typeName), not an object"))
-        }
-        do {
-            let claims = try LicenseClaims(object)
-            return claims.all == object ? .success(claims) : .failure(LicenseError(.stale, "all differs"))
-        } catch {
-            return .failure(error)
-        }
+        ClaimsInTwoSteps.decode(bytes)
     }
 
     private func onePass(_ bytes: [UInt8]) -> Result<LicenseClaims, LicenseError> {
@@ -69,6 +55,11 @@ struct ClaimDecodingTests {
             #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","limits":{"a":"x","b":1,"a":3}}"#,
             #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","limits":{"a":1,"b":1.5}}"#,
             #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","limits":{"a":"x","b":1,"a":2,"b":3}}"#,
+            // Found by scripts/fuzz.sh: a duplicate name after a non-integer, then broken text.
+            #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","limits":{"a":"x","a":2,"b"3}}"#,
+            #"{"limits":{"a":"x","a":2,"b"3}}"#,
+            // Found by scripts/fuzz.sh: several limits that are not integers.
+            #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","limits":{"q":"x","z":[],"b":{},"m":1.5,"c":true,"a":1}}"#,
             #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","features":["a",["b"]]}"#,
             #"{"\u0069ss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","iss":"again"}"#,
             #"{"iss":"caf\u00e9 🙂","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","x-nested":{"a":[1,{}]}}"#,
@@ -92,6 +83,23 @@ struct ClaimDecodingTests {
         var random = SplitMix64(seed: 0xC1A1_5EED)
         for _ in 0..<30_000 {
             self.expectSame(PayloadForge.bytes(&random))
+        }
+    }
+
+    @Test("of several limits that are not integers, the one with the smallest name is named, every time")
+    func smallestWrongLimitNamed() {
+        let payload =
+            #"{"iss":"i","aud":"a","sub":"s","jti":"j","iat":0,"edition":"e","#
+            + #""limits":{"q":"x","z":[],"b":{},"m":1.5,"c":true,"a":1}}"#
+        let bytes = Array(payload.utf8)
+        for _ in 0..<20 {
+            for result in [self.twoSteps(bytes), self.onePass(bytes)] {
+                guard case .failure(let error) = result else {
+                    Issue.record("accepted: \(result)")
+                    continue
+                }
+                #expect(error.message == "limit 'b' is object, not an integer")
+            }
         }
     }
 }

@@ -1,15 +1,16 @@
-// libFuzzer entry for scripts/fuzz.sh, compiled into the LicenseBusCore module: the one-pass
-// payload decoder (`LicenseClaims(payload:)`) against the two steps it replaces (parse the whole
-// JSON object, then type its claims). The same claims and `all` on success, the same error
-// (code and text) on failure, for any bytes.
-internal import LicenseBusJSON
+// libFuzzer entry for scripts/fuzz.sh, compiled with the reference it checks against
+// (Tests/LicenseBusTestSupport/ClaimsInTwoSteps.swift): the one-pass payload decoder
+// (`LicenseClaims(payload:)`) against the two steps it replaces (parse the whole JSON object,
+// then type its claims). The same claims and `all` on success, the same error (code and text) on
+// failure, for any bytes.
+internal import LicenseBusCore
 
 /// Called by libFuzzer with each input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzClaims(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
     let onePass = Result { () throws(LicenseError) -> LicenseClaims in try LicenseClaims(payload: input) }
-    switch (onePass, twoSteps(Array(input))) {
+    switch (onePass, ClaimsInTwoSteps.decode(Array(input))) {
     case (.success(let got), .success(let want)):
         precondition(got == want && got.all == want.all, "the one pass typed other claims")
     case (.failure(let got), .failure(let want)):
@@ -22,22 +23,4 @@ public func fuzzClaims(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         preconditionFailure("the one pass and the two steps disagree on accepting the payload")
     }
     return 0
-}
-
-/// The two steps: the whole object, then its claims (errors worded as the verifier words them).
-private func twoSteps(_ bytes: [UInt8]) -> Result<LicenseClaims, LicenseError> {
-    let value: JSONValue
-    do {
-        value = try JSONParser.parse(bytes)
-    } catch {
-        return .failure(LicenseError(.malformed, "the license payload is not valid JSON (\(error.description))"))
-    }
-    guard let object = value.objectValue else {
-        return .failure(LicenseError(.malformed, "the license payload is a JSON \(value.typeName), not an object"))
-    }
-    return Result { () throws(LicenseError) -> LicenseClaims in
-        let claims = try LicenseClaims(object)
-        precondition(claims.all == object, "the claims do not give back the object")
-        return claims
-    }
 }
