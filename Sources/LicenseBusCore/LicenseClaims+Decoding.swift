@@ -119,9 +119,9 @@ struct ClaimSlots {
         var limits: [String: Int64] = [:]
         var onlyIntegers = true
         let key = { (name: UnsafeRawBufferPointer) in String(decoding: name, as: UTF8.self) }
-        let isObject: Bool
+        let isTyped: Bool
         do {
-            isObject = try parser.readMembers(key: key) { parser, name throws(JSONParser.Failure) in
+            let isObject = try parser.readMembers(key: key) { parser, name throws(JSONParser.Failure) in
                 let value = try parser.readValue()
                 // Past a member that is not an integer, names are no longer checked here: the
                 // object is read again whole, and that read finds the first duplicate name.
@@ -133,13 +133,13 @@ struct ClaimSlots {
                     throw parser.failure("duplicate member name")
                 }
             }
+            isTyped = isObject && onlyIntegers
         } catch {
             // A fault later in the object must not hide a duplicate name before it: the whole
-            // read reports the first fault, as the JSON parser would.
-            onlyIntegers = false
-            isObject = true
+            // read below reports the first fault, as the JSON parser would.
+            isTyped = false
         }
-        if isObject && onlyIntegers { return .typed(limits) }
+        if isTyped { return .typed(limits) }
         parser.rewind(to: start)
         return .received(try parser.readValue())
     }

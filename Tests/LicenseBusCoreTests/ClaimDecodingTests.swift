@@ -7,11 +7,6 @@ import Testing
 /// object, then type its claims. Same claims, same `all`, same error for every payload.
 @Suite("Claim decoding in one pass")
 struct ClaimDecodingTests {
-    /// What the two steps give for `bytes`.
-    private func twoSteps(_ bytes: [UInt8]) -> Result<LicenseClaims, LicenseError> {
-        ClaimsInTwoSteps.decode(bytes)
-    }
-
     private func onePass(_ bytes: [UInt8]) -> Result<LicenseClaims, LicenseError> {
         bytes.withUnsafeBytes { buffer in
             Result { () throws(LicenseError) -> LicenseClaims in try LicenseClaims(payload: buffer) }
@@ -24,7 +19,7 @@ struct ClaimDecodingTests {
 
     private func expectSame(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         let text = String(decoding: bytes, as: UTF8.self)
-        let expected = self.twoSteps(bytes)
+        let expected = ClaimsInTwoSteps.decode(bytes)
         let actual = self.onePass(bytes)
         switch (expected, actual) {
         case (.success(let want), .success(let got)):
@@ -93,7 +88,7 @@ struct ClaimDecodingTests {
             + #""limits":{"q":"x","z":[],"b":{},"m":1.5,"c":true,"a":1}}"#
         let bytes = Array(payload.utf8)
         for _ in 0..<20 {
-            for result in [self.twoSteps(bytes), self.onePass(bytes)] {
+            for result in [ClaimsInTwoSteps.decode(bytes), self.onePass(bytes)] {
                 guard case .failure(let error) = result else {
                     Issue.record("accepted: \(result)")
                     continue
