@@ -235,19 +235,20 @@ public struct JSONParser {
     {
         self.index += 1
         let start = self.index
-        var allBits: UInt8 = 0
+        var isASCII = true
         // Fast path: no escapes; the bytes are lent straight from the input.
-        self.skipPlainASCIIWords()
-        while let byte = self.current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+        while true {
+            self.skipPlainASCII()
+            guard let byte = self.current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
             guard byte >= 0x20 else { throw self.failure("control character in string") }
-            allBits |= byte
+            isASCII = false
             self.index += 1
         }
         guard let stop = self.current else { throw self.failure("unterminated string") }
         if stop == UInt8(ascii: "\"") {
             let slice = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
             self.index += 1
-            guard allBits < 0x80 || Self.isValidUTF8(slice) else { throw self.failure("invalid UTF-8") }
+            guard isASCII || Self.isValidUTF8(slice) else { throw self.failure("invalid UTF-8") }
             return body(slice)
         }
         var utf8 = Array(UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
@@ -259,22 +260,30 @@ public struct JSONParser {
         return utf8.withUnsafeBytes(body)
     }
 
-    /// Skips string content eight bytes at a time while no byte of the word is a quote, a
-    /// backslash, a control character or non-ASCII; the byte loop reads the rest.
-    private mutating func skipPlainASCIIWords() {
+    /// Moves to the first byte of string content that is a quote, a backslash, a control
+    /// character or non-ASCII (or to the end): eight bytes at a time, then byte by byte.
+    private mutating func skipPlainASCII() {
         guard let base = self.bytes.baseAddress else { return }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
         while self.index + 8 <= self.bytes.count {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: self.index, as: UInt64.self))
-            // Per byte, when no byte has its high bit set: b - 0x20 borrows (sets the high bit)
-            // only for b < 0x20, and (b ^ c) - 1 only for b == c. A high bit in `word` itself
-            // (non-ASCII) counts as special too, so the test is exact.
+            // Per byte: b - 0x20 borrows (sets the high bit) for b < 0x20, and (b ^ c) - 1 for
+            // b == c; a high bit in `word` itself (non-ASCII) counts too. A borrow only reaches
+            // the bytes above a special one, so the lowest flagged byte is the first special byte.
             let quotes = word ^ (ones &* 0x22)
             let backslashes = word ^ (ones &* 0x5C)
-            let special = (word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones) | word
-            guard special & highBits == 0 else { return }
+            let special = ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones) | word) & highBits
+            guard special == 0 else {
+                self.index += special.trailingZeroBitCount >> 3
+                return
+            }
             self.index += 8
+        }
+        while self.index < self.bytes.count {
+            let byte = self.bytes[self.index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return }
+            self.index += 1
         }
     }
 

@@ -96,6 +96,8 @@ struct JSONReadingTests {
         #expect(throws: JSONParser.Failure.self) { try self.read(nested(33), readArray) }
     }
 
+    private func prefix(_ count: Int) -> String { String(repeating: "a", count: count) }
+
     @Test("strings are scanned a word at a time: a special byte is found at every offset of every length")
     func wordScan() throws {
         let specials: [(insert: String, expected: String?)] = [
@@ -105,15 +107,26 @@ struct JSONReadingTests {
         for length in 0...24 {
             for position in 0...length {
                 for special in specials {
-                    let prefix = String(repeating: "a", count: position)
+                    let prefix = prefix(position)
                     let suffix = String(repeating: "b", count: length - position)
                     let text = "\"" + prefix + special.insert + suffix + "\""
                     if let expected = special.expected {
                         #expect(try JSONParser.parse(Array(text.utf8)) == .string(prefix + expected + suffix))
                     } else {
-                        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
+                        // A control character is named at its own offset: the scan stops on it.
+                        let failure = #expect(throws: JSONParser.Failure.self) {
+                            try JSONParser.parse(Array(text.utf8))
+                        }
+                        #expect(failure?.description == "control character in string at byte \(position + 1)")
                     }
                 }
+                // After a non-ASCII character the scan goes on, and still stops on what follows.
+                let afterNonASCII =
+                    "\"" + prefix(position) + "é\u{02}" + String(repeating: "b", count: length - position) + "\""
+                let failure = #expect(throws: JSONParser.Failure.self) {
+                    try JSONParser.parse(Array(afterNonASCII.utf8))
+                }
+                #expect(failure?.description == "control character in string at byte \(position + 3)")
                 // Invalid UTF-8 is found wherever it sits.
                 let bytes =
                     [UInt8(ascii: "\"")] + Array(repeating: UInt8(ascii: "a"), count: position) + [0xC3, 0x28]
