@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, with AddressSanitizer) of the parsers that read what others
 # send: the JSON parser (round trip: what parses writes and parses back unchanged), the NATS
-# protocol parser (a stream split in two gives the same operations as whole) and the license
-# payload decoder (one pass gives what parsing, then typing, gives). The harnesses are
+# protocol parser (a stream split in two gives the same operations as whole), the license
+# payload decoder (one pass gives what parsing, then typing, gives), and the envelope and license
+# readers a bus message meets first (only the codes SPEC §5 allows for the step, and what is
+# accepted shows the same for display). The harnesses are
 # scripts/fuzz/*.swift; each is compiled with its module's sources, the modules it imports built
 # as in the package. A crash or a broken property stops the run and leaves its input in the work folder
 # (crash-*); run the fuzzer on that file alone to see it again.
 #
-#   scripts/fuzz.sh [SECONDS]    default: 120 s per parser; FUZZ_WORK=DIR keeps the corpora
+#   scripts/fuzz.sh [SECONDS [PARSER...]]    default: 120 s for each of json, protocol, claims, token;
+#                                            FUZZ_WORK=DIR keeps the corpora
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
 ensure_build_tools
 seconds=${1:-120}
+parsers=("${@:2}")
+[ ${#parsers[@]} -gt 0 ] || parsers=(json protocol claims token)
 work=${FUZZ_WORK:-$(mktemp -d)}
-mkdir -p "$work/json-corpus" "$work/protocol-corpus" "$work/claims-corpus"
+mkdir -p "$work/json-corpus" "$work/protocol-corpus" "$work/claims-corpus" "$work/token-corpus"
 flags=(-O -sanitize=fuzzer,address -parse-as-library -swift-version 6
     -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
     -enable-upcoming-feature MemberImportVisibility)
@@ -50,6 +55,9 @@ compile -module-name ClaimsFuzz -I "$work" -I Sources/CLicenseBusOpenSSL -L "$wo
     -lLicenseBusCore -lLicenseBusCrypto -lLicenseBusSync -lLicenseBusJSON -lswiftSynchronization \
     $(pkg-config --libs openssl) Tests/LicenseBusTestSupport/ClaimsInTwoSteps.swift \
     scripts/fuzz/claims-one-pass.swift -o "$work/claims-fuzz"
+compile -module-name TokenFuzz -I "$work" -I Sources/CLicenseBusOpenSSL -L "$work" \
+    -lLicenseBusCore -lLicenseBusCrypto -lLicenseBusSync -lLicenseBusJSON -lswiftSynchronization \
+    $(pkg-config --libs openssl) scripts/fuzz/token-and-envelope.swift -o "$work/token-fuzz"
 
 printf '{"iss":"https://vendor.example","aud":["a","b"],"iat":1767225600,"x":[1.5e3,true,null,"\\u00e9"]}' \
     >"$work/json-corpus/seed"
@@ -59,7 +67,10 @@ printf '\011INFO {"server_id":"a","max_payload":1048576,"headers":true}\r\nMSG s
 printf '{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"c","jti":"l","iat":1767225600,"exp":4102444800,"grace":86400,"edition":"enterprise","features":["sso"],"limits":{"max_instances":5},"customer":"C","x":{"y":[1]}}' \
     >"$work/claims-corpus/seed"
 
-for parser in json protocol claims; do
+cp license-samples/keys/vendor-test.pem license-samples/distribution.ring "$work/"
+cp license-samples/envelopes/*.jwe license-samples/licenses/*.jwt "$work/token-corpus/"
+
+for parser in "${parsers[@]}"; do
     echo "fuzz: $parser parser, $seconds s (work folder $work)"
     # The Swift runtime's backtracer is turned off: libFuzzer reports a crash and saves its input.
     (cd "$work" && SWIFT_BACKTRACE=enable=no ./"$parser-fuzz" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
