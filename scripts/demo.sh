@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
+source scripts/lib/sample-license.sh
 ensure_build_tools
 ensure_nats_server
 
@@ -47,14 +48,7 @@ echo "  listening on localhost:$port"
 # so the demo signs with a 0600 copy of the TEST-ONLY sample key.
 install -m 600 license-samples/keys/vendor-test-private.pem "$work/vendor-private.pem"
 
-sign() { # JTI -> a license signed now with the sample vendor key
-    cat > "$work/claims.json" <<JSON
-{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"cust-0042","jti":"$1","iat":$(date +%s),
- "exp":$(($(date +%s) + 365 * 86400)),"grace":1209600,"edition":"enterprise","features":["sso","audit-log"],
- "limits":{"max_instances":50},"customer":"Example Corp"}
-JSON
-    "$bin/license-tool" sign --key "$work/vendor-private.pem" --claims "$work/claims.json" --kid vendor-test
-}
+sign() { sign_sample_license "$bin/license-tool" "$work/vendor-private.pem" "$1"; }
 
 step "vendor: sign license lic-demo-1 (license-tool sign)"
 sign lic-demo-1 > "$work/license.jwt"

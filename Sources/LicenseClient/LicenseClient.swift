@@ -49,6 +49,8 @@ public final class LicenseClient: Sendable {
         let now = self.configuration.currentSeconds()
         self.loadKeyFile(now: now)
         self.rememberTime(now)
+        // Watchers hear the state the key file gave, community included, before any bus traffic.
+        self.notifyIfChanged()
         self.startBus()
         self.startTransitionWatch()
         guard !self.status.state.grants else { return }
@@ -117,44 +119,59 @@ public final class LicenseClient: Sendable {
     public var rejectedEnvelopes: [LicenseError.Code: Int] { self.state.withLock { $0.rejected } }
 
     /// A sequence of statuses: the current one first, then each change (state, license or source),
-    /// including the changes that `exp` and `exp + grace` make by themselves.
+    /// including the changes that `exp` and `exp + grace` make by themselves. Called before
+    /// ``start()``, it begins with the status the key file gives at start, not with the empty one
+    /// before it: a client that has not started has no state of its own to tell.
     public func changes() -> AsyncStream<LicenseStatus> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: LicenseStatus.self,
             bufferingPolicy: .bufferingNewest(16)
         )
         let id = UInt64.random(in: 0...UInt64.max)
-        let current = self.status
+        let now = self.configuration.currentSeconds()
+        // Registered and given the current status under the lock that orders notifications, so
+        // no change is missed or told twice, and none arrives before an older one.
         let registered = self.state.withLock { state -> Bool in
             guard !state.isStopped else { return false }
             state.changeContinuations[id] = continuation
+            if state.lastNotified != nil { continuation.yield(state.status(at: now)) }
             return true
         }
-        continuation.yield(current)
-        if !registered { continuation.finish() }
+        if !registered {
+            continuation.yield(self.status)
+            continuation.finish()
+        }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.changeContinuations.removeValue(forKey: id) }
         }
         return stream
     }
 
-    /// Tells watchers when the status differs from the last one told.
+    /// Tells watchers when the status differs from the last one told; the first call tells it
+    /// whatever it is. Statuses are yielded under the state's lock, so watchers see them in order.
     func notifyIfChanged() {
         let now = self.configuration.currentSeconds()
-        let (status, continuations) = self.state.withLock {
-            state -> (LicenseStatus?, [AsyncStream<LicenseStatus>.Continuation]) in
+        let status = self.state.withLock { state -> LicenseStatus? in
             let status = state.status(at: now)
-            guard status != state.lastNotified else { return (nil, []) }
+            guard status != state.lastNotified else { return nil }
             state.lastNotified = status
-            return (status, Array(state.changeContinuations.values))
+            for continuation in state.changeContinuations.values { continuation.yield(status) }
+            return status
         }
         guard let status else { return }
+        // Grace, and community with a reason (expired, a rolled-back clock, ...), are worth a
+        // warning; community with none means no license yet (or a community license).
+        let isWarning: Bool
+        switch status.state {
+        case .enterprise: isWarning = false
+        case .grace: isWarning = true
+        case .community(let reason): isWarning = reason != nil
+        }
         self.configuration.logger.log(
-            status.state.grants ? .info : .warning,
+            isWarning ? .warning : .info,
             "license state is \(status.state.name)",
             code: status.state.reason?.rawValue,
             fields: [("jti", status.license?.claims.licenseID ?? "-"), ("source", status.source.rawValue)]
         )
-        continuations.forEach { $0.yield(status) }
     }
 }

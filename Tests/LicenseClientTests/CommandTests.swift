@@ -193,6 +193,32 @@ struct CommandTests {
         #expect(lines.last?.contains("enterprise jti=lic-w") == true, "\(lines)")
         await server.stop()
     }
+
+    @Test("license-client watch starts with the key file's license: no community line before it")
+    func watchStartsFromKeyFile() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let keyPath = folder.path + "/w/license.key"
+        try LicenseKeyFile(location: KeyFileLocation(path: keyPath, rule: .setting)).write(
+            try LicenseFactory.envelope(try LicenseFactory.token(jti: "lic-held"))
+        )
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.client)
+        process.arguments = ["watch"]
+        process.environment = self.clientEnvironment(broker, keyPath: keyPath)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        try await Task.sleep(for: .seconds(1))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(
+            separator: "\n"
+        )
+        #expect(lines.count == 1, "\(lines)")
+        #expect(lines.first?.contains(" enterprise jti=lic-held") == true, "\(lines)")
+    }
 }
 
 @Suite("NATS settings", .timeLimit(.minutes(1)))

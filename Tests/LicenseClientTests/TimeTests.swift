@@ -58,6 +58,61 @@ struct TimeTests {
         await client.stop()
     }
 
+    @Test("changes() taken before start begins with what the key file gives, not with the empty status before it")
+    func changesBeforeStart() async throws {
+        let folder = try TemporaryDirectory()
+        let now = Int64(Date().timeIntervalSince1970)
+        let licensed = try makeClient(broker: nil, folder: folder, waitTimeout: .milliseconds(10))
+        try LicenseKeyFile(location: licensed.configuration.keyFile).write(
+            try LicenseFactory.envelope(try LicenseFactory.token(jti: "lic-first", issuedAt: now - 10))
+        )
+        let licensedChanges = licensed.changes()
+        await licensed.start()
+        var iterator = licensedChanges.makeAsyncIterator()
+        let first = await iterator.next()
+        #expect(first?.state == .enterprise)
+        #expect(first?.license?.claims.licenseID == "lic-first")
+        await licensed.stop()
+        #expect(await iterator.next() == nil)
+
+        // No key file: the first status is community, told at start, not after the wait; no
+        // license yet is logged as information, not as a warning.
+        let emptyLog = MemoryLogSink()
+        let empty = try makeClient(
+            broker: nil,
+            folder: try TemporaryDirectory(),
+            waitTimeout: .seconds(30),
+            log: emptyLog
+        )
+        var emptyChanges = empty.changes().makeAsyncIterator()
+        let starting = Task { await empty.start() }
+        let told = await emptyChanges.next()
+        #expect(told?.state == .community(reason: nil))
+        #expect(told?.source == LicenseSource.none)
+        await empty.stop()
+        await starting.value
+        #expect(Self.stateLevels(emptyLog) == [.info])
+
+        // A license in grace is warned about (SPEC §1).
+        let graceLog = MemoryLogSink()
+        let graceFolder = try TemporaryDirectory()
+        let inGrace = try makeClient(broker: nil, folder: graceFolder, waitTimeout: .milliseconds(10), log: graceLog)
+        try LicenseKeyFile(location: inGrace.configuration.keyFile).write(
+            try LicenseFactory.envelope(
+                try LicenseFactory.token(jti: "lic-grace", issuedAt: now - 1000, expiresAt: now - 500, grace: 86_400)
+            )
+        )
+        await inGrace.start()
+        #expect(inGrace.status.state.name == "grace")
+        #expect(Self.stateLevels(graceLog) == [.warning])
+        await inGrace.stop()
+    }
+
+    /// The levels of the "license state is ..." records.
+    private static func stateLevels(_ log: MemoryLogSink) -> [LogLevel] {
+        log.records.filter { $0.message.hasPrefix("license state is") }.map(\.level)
+    }
+
     @Test("a clock more than 24 h behind the latest time seen grants nothing until it catches up")
     func rollback() throws {
         let start = Date()

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# A soak under faults: a broker, two license-server replicas and three instances
+# (`license-client watch`), while a random fault strikes every second or two:
+#   broker    the broker is killed (SIGKILL) and started again on the same port after up to 2 s;
+#   server    a license-server replica is stopped (SIGTERM) and started again after up to 2 s;
+#   instance  an instance is killed (SIGKILL) in the middle of whatever it does, and started again;
+#   license   a newer license (new jti, later iat) is swapped into the servers' file atomically;
+#   junk      garbage, a tampered envelope and a replayed older envelope are published on license.key.
+# It checks, after every fault, that each instance's key file is whole, mode 0600, and holds a valid
+# license (`license-client status`); that no instance ever reports community once it has a license;
+# that a restarted instance is enterprise again at once, from its key file; and, at the end, that every
+# instance holds the newest license within 15 s. Plain TCP, no auth: the faults are the point.
+# It uses the TEST-ONLY keys of license-samples/ and a temporary folder.
+#
+#   scripts/soak.sh [SECONDS]    default 120; exit 0 when every check held, 1 otherwise
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/prerequisites.sh
+source scripts/lib/sample-license.sh
+ensure_build_tools
+ensure_nats_server
+ensure_python_test_packages
+duration=${1:-120}
+
+swift build >/dev/null
+bin=$(swift build --show-bin-path)
+work=$(mktemp -d)
+declare -A pid
+cleanup() {
+    for name in "${!pid[@]}"; do kill -9 "${pid[$name]}" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    [ "$failures" -gt 0 ] || rm -rf "$work"
+}
+failures=0
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+random() { echo $((RANDOM % $1)); } # 0 ..< N
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+export NATS_URL=nats://127.0.0.1:$port
+export LICENSE_VENDOR_PUBLIC_KEY=$PWD/license-samples/keys/vendor-test.pem
+export LICENSE_DISTRIBUTION_KEY_FILE=$PWD/license-samples/distribution.ring
+export LICENSE_AUDIENCE=ai-agent-os LICENSE_PUBLISH_INTERVAL=3
+install -m 600 license-samples/keys/vendor-test-private.pem "$work/vendor-private.pem"
+
+start_broker() {
+    nats-server -a 127.0.0.1 -p "$port" >>"$work/nats.log" 2>&1 &
+    pid[broker]=$!
+    for _ in $(seq 50); do
+        python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && return
+        sleep 0.1
+    done
+}
+start_server() { # REPLICA
+    LICENSE_FILE=$work/license.jwt "$bin/license-server" >>"$work/server-$1.log" 2>&1 &
+    pid[server-$1]=$!
+}
+start_instance() { # N
+    LICENSE_KEY_PATH=$work/instance-$1/license.key "$bin/license-client" watch \
+        >>"$work/instance-$1.out" 2>>"$work/instance-$1.err" &
+    pid[instance-$1]=$!
+}
+# The line count of an instance's watch output, and its last jti.
+lines() { wc -l <"$work/instance-$1.out"; }
+last_jti() { tail -n 1 "$work/instance-$1.out" | sed -n 's/.* jti=//p'; }
+
+serial=1
+newest=lic-soak-1
+sign_sample_license "$bin/license-tool" "$work/vendor-private.pem" "$newest" >"$work/license.jwt"
+last_sign=$(date +%s)
+start_broker
+start_server a
+start_server b
+for n in 1 2 3; do
+    mkdir -p "$work/instance-$n"
+    touch "$work/instance-$n.out"
+    start_instance "$n"
+done
+for _ in $(seq 100); do
+    [ -s "$work/instance-1/license.key" ] && [ -s "$work/instance-2/license.key" ] &&
+        [ -s "$work/instance-3/license.key" ] && break
+    sleep 0.1
+done
+cp "$work/instance-1/license.key" "$work/old-envelope"
+
+declare -A reported # instances already reported for a community line
+check_instances() {
+    for n in 1 2 3; do
+        local file=$work/instance-$n/license.key
+        local mode
+        mode=$(stat -c %a "$file" 2>/dev/null || echo missing)
+        [ "$mode" = 600 ] || fail "instance $n key file mode $mode"
+        local state
+        state=$(LICENSE_KEY_PATH=$file "$bin/license-client" status --json 2>/dev/null |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])' 2>/dev/null || echo unreadable)
+        [ "$state" = enterprise ] || fail "instance $n key file gives state $state"
+        local dropped
+        dropped=$(awk '/ (enterprise|grace) / { held = 1 } held && / community / { print; exit }' "$work/instance-$n.out")
+        if [ -n "$dropped" ] && [ -z "${reported[$n]:-}" ]; then
+            fail "instance $n reported community after holding a license: $dropped"
+            reported[$n]=yes
+        fi
+    done
+}
+
+publish_junk() {
+    python3 - "$port" "$work/old-envelope" "$work/instance-1/license.key" <<'PY'
+import asyncio, sys
+import nats
+
+async def main():
+    port, old, current = sys.argv[1], open(sys.argv[2], "rb").read().strip(), open(sys.argv[3], "rb").read().strip()
+    tampered = bytearray(current)
+    tampered[-30] = ord("A") if tampered[-30] != ord("A") else ord("B")
+    nc = await nats.connect(f"nats://127.0.0.1:{port}", connect_timeout=1, max_reconnect_attempts=0)
+    for payload in (b"\x00\xffgarbage", b"a.b.c.d.e", bytes(tampered), old, b"." * 10000):
+        await nc.publish("license.key", payload)
+    await nc.flush()
+    await nc.close()
+
+try:
+    asyncio.run(main())
+except Exception as error:  # the broker may be down at that moment: nothing to publish to
+    print(f"  junk not published: {error}")
+PY
+}
+
+declare -A count
+deadline=$(($(date +%s) + duration))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+    faults=(broker server instance license junk)
+    fault=${faults[$(random ${#faults[@]})]}
+    count[$fault]=$((${count[$fault]:-0} + 1))
+    case $fault in
+    broker)
+        kill -9 "${pid[broker]}"
+        wait "${pid[broker]}" 2>/dev/null || true
+        sleep "0.$(random 10)$(random 10)"
+        sleep "$(random 2)"
+        start_broker
+        ;;
+    server)
+        replica=$([ "$(random 2)" = 0 ] && echo a || echo b)
+        kill -TERM "${pid[server-$replica]}"
+        wait "${pid[server-$replica]}" 2>/dev/null || true
+        sleep "$(random 3)"
+        start_server "$replica"
+        ;;
+    instance)
+        n=$(($(random 3) + 1))
+        kill -9 "${pid[instance-$n]}"
+        wait "${pid[instance-$n]}" 2>/dev/null || true
+        before=$(lines "$n")
+        start_instance "$n"
+        # Enterprise again from the key file, whatever the broker is doing.
+        for _ in $(seq 50); do [ "$(lines "$n")" -gt "$before" ] && break; sleep 0.05; done
+        first=$(sed -n "$((before + 1))p" "$work/instance-$n.out")
+        [[ $first == *" enterprise "* ]] || fail "instance $n restarted as: ${first:-nothing within 2.5 s}"
+        ;;
+    license)
+        if [ "$(date +%s)" -gt "$last_sign" ]; then # freshness is by iat: one license per second at most
+            serial=$((serial + 1))
+            newest=lic-soak-$serial
+            sign_sample_license "$bin/license-tool" "$work/vendor-private.pem" "$newest" >"$work/license.jwt.new"
+            mv "$work/license.jwt.new" "$work/license.jwt"
+            last_sign=$(date +%s)
+        fi
+        ;;
+    junk) publish_junk ;;
+    esac
+    check_instances
+    sleep "0.$(random 10)"
+done
+
+# Everything running again: every instance must come to the newest license.
+kill -0 "${pid[broker]}" 2>/dev/null || start_broker
+for replica in a b; do kill -0 "${pid[server-$replica]}" 2>/dev/null || start_server "$replica"; done
+settled=no
+for _ in $(seq 150); do
+    if [ "$(last_jti 1)" = "$newest" ] && [ "$(last_jti 2)" = "$newest" ] && [ "$(last_jti 3)" = "$newest" ]; then
+        settled=yes
+        break
+    fi
+    sleep 0.1
+done
+[ "$settled" = yes ] || fail "instances hold $(last_jti 1), $(last_jti 2), $(last_jti 3), not $newest, 15 s after the faults"
+check_instances
+
+faults_done=""
+for fault in "${!count[@]}"; do faults_done+=" $fault=${count[$fault]}"; done
+rejected=$(cat "$work"/instance-*.err | grep -o 'code=[a-z_]*\|malformed\|decrypt_failed\|stale' | sort | uniq -c | tr -s ' ' | tr '\n' ',' || true)
+echo "soak: ${duration} s, faults:${faults_done}; newest license $newest; instances logged: ${rejected:-nothing}"
+if [ "$failures" -gt 0 ]; then
+    echo "soak: $failures check(s) failed; logs were in $work"
+    exit 1
+fi
+echo "soak: every check held"
