@@ -4,12 +4,14 @@
 #   broker    the broker is killed (SIGKILL) and started again on the same port after up to 2 s;
 #   server    a license-server replica is stopped (SIGTERM) and started again after up to 2 s;
 #   instance  an instance is killed (SIGKILL) in the middle of whatever it does, and started again;
+#   corrupt   an instance is killed, its key file cut in half, and it is started again;
 #   license   a newer license (new jti, later iat) is swapped into the servers' file atomically;
 #   junk      garbage, a tampered envelope and a replayed older envelope are published on license.key.
 # It checks, after every fault, that each instance's key file is whole, mode 0600, and holds a valid
 # license (`license-client status`); that no instance ever reports community once it has a license;
-# that a restarted instance is enterprise again at once, from its key file; and, at the end, that every
-# instance holds the newest license within 15 s. Plain TCP, no auth: the faults are the point.
+# that a restarted instance is enterprise again at once, from its key file, or after a cut key file
+# (`cache_invalid`) from the bus, which rewrites the file; and, at the end, that every instance holds
+# the newest license within 15 s. Plain TCP, no auth: the faults are the point.
 # It uses the TEST-ONLY keys of license-samples/ and a temporary folder.
 #
 #   scripts/soak.sh [SECONDS]    default 120; exit 0 when every check held, 1 otherwise
@@ -87,9 +89,14 @@ for _ in $(seq 100); do
 done
 cp "$work/instance-1/license.key" "$work/old-envelope"
 
-declare -A reported # instances already reported for a community line
+declare -A reported  # instances already reported for a community line
+declare -A repairing # instances restarted on a cut key file, until they hold a license again
 check_instances() {
     for n in 1 2 3; do
+        if [ -n "${repairing[$n]:-}" ]; then
+            [[ $(tail -n 1 "$work/instance-$n.out") == *" enterprise "* ]] || continue
+            unset "repairing[$n]"
+        fi
         local file=$work/instance-$n/license.key
         local mode
         mode=$(stat -c %a "$file" 2>/dev/null || echo missing)
@@ -99,7 +106,10 @@ check_instances() {
             python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])' 2>/dev/null || echo unreadable)
         [ "$state" = enterprise ] || fail "instance $n key file gives state $state"
         local dropped
-        dropped=$(awk '/ (enterprise|grace) / { held = 1 } held && / community / { print; exit }' "$work/instance-$n.out")
+        # Restarted on a cut key file, an instance holds no license (community [cache_invalid], then
+        # the code of any envelope it refuses) until the bus gives it one.
+        dropped=$(awk '/ (enterprise|grace) / { held = 1 } /reason=cache_invalid/ { held = 0 }
+            held && / community / { print; exit }' "$work/instance-$n.out")
         if [ -n "$dropped" ] && [ -z "${reported[$n]:-}" ]; then
             fail "instance $n reported community after holding a license: $dropped"
             reported[$n]=yes
@@ -132,7 +142,7 @@ PY
 declare -A count
 deadline=$(($(date +%s) + duration))
 while [ "$(date +%s)" -lt "$deadline" ]; do
-    faults=(broker server instance license junk)
+    faults=(broker server instance corrupt license junk)
     fault=${faults[$(random ${#faults[@]})]}
     count[$fault]=$((${count[$fault]:-0} + 1))
     case $fault in
@@ -152,6 +162,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
         ;;
     instance)
         n=$(($(random 3) + 1))
+        [ -z "${repairing[$n]:-}" ] || continue # its key file is still cut: the corrupt fault's case
         kill -9 "${pid[instance-$n]}"
         wait "${pid[instance-$n]}" 2>/dev/null || true
         before=$(lines "$n")
@@ -160,6 +171,19 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
         for _ in $(seq 50); do [ "$(lines "$n")" -gt "$before" ] && break; sleep 0.05; done
         first=$(sed -n "$((before + 1))p" "$work/instance-$n.out")
         [[ $first == *" enterprise "* ]] || fail "instance $n restarted as: ${first:-nothing within 2.5 s}"
+        ;;
+    corrupt)
+        n=$(($(random 3) + 1))
+        kill -9 "${pid[instance-$n]}"
+        wait "${pid[instance-$n]}" 2>/dev/null || true
+        file=$work/instance-$n/license.key
+        truncate -s $(($(stat -c %s "$file") / 2)) "$file"
+        repairing[$n]=yes
+        before=$(lines "$n")
+        start_instance "$n"
+        for _ in $(seq 50); do [ "$(lines "$n")" -gt "$before" ] && break; sleep 0.05; done
+        first=$(sed -n "$((before + 1))p" "$work/instance-$n.out")
+        [[ $first == *" community reason=cache_invalid "* ]] || fail "instance $n restarted on a cut key file as: ${first:-nothing}"
         ;;
     license)
         if [ "$(date +%s)" -gt "$last_sign" ]; then # freshness is by iat: one license per second at most
@@ -189,6 +213,8 @@ for _ in $(seq 150); do
 done
 [ "$settled" = yes ] || fail "instances hold $(last_jti 1), $(last_jti 2), $(last_jti 3), not $newest, 15 s after the faults"
 check_instances
+cut=$(cat "$work"/instance-*.out | grep -c 'reason=cache_invalid' || true)
+[ "$cut" -eq "${count[corrupt]:-0}" ] || fail "$cut cache_invalid reports for ${count[corrupt]:-0} cut key files"
 
 faults_done=""
 for fault in "${!count[@]}"; do faults_done+=" $fault=${count[$fault]}"; done

@@ -128,13 +128,12 @@ public final class LicenseClient: Sendable {
             bufferingPolicy: .bufferingNewest(16)
         )
         let id = UInt64.random(in: 0...UInt64.max)
-        let now = self.configuration.currentSeconds()
-        // Registered and given the current status under the lock that orders notifications, so
-        // no change is missed or told twice, and none arrives before an older one.
+        // Registered and given the last status told, under the lock that orders notifications:
+        // every watcher sees the same sequence, with no change missed or told twice.
         let registered = self.state.withLock { state -> Bool in
             guard !state.isStopped else { return false }
             state.changeContinuations[id] = continuation
-            if state.lastNotified != nil { continuation.yield(state.status(at: now)) }
+            if let told = state.lastNotified { continuation.yield(told) }
             return true
         }
         if !registered {
