@@ -11,10 +11,12 @@
 # license (`license-client status`); that no instance ever reports community once it has a license;
 # that a restarted instance is enterprise again at once, from its key file, or after a cut key file
 # (`cache_invalid`) from the bus, which rewrites the file; and, at the end, that every instance holds
-# the newest license within 15 s. Plain TCP, no auth: the faults are the point.
+# the newest license within 15 s. Plain TCP and no auth by default; with --secure the broker runs
+# config/nats-server.conf (TLS from a fresh private CA, NKey users, permissions), and the junk is
+# published as the license-server's user, the only one the broker lets publish there.
 # It uses the TEST-ONLY keys of license-samples/ and a temporary folder.
 #
-#   scripts/soak.sh [SECONDS]    default 120; exit 0 when every check held, 1 otherwise
+#   scripts/soak.sh [SECONDS] [--secure]    default 120 s; exit 0 when every check held, 1 otherwise
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
@@ -22,7 +24,18 @@ source scripts/lib/sample-license.sh
 ensure_build_tools
 ensure_nats_server
 ensure_python_test_packages
-duration=${1:-120}
+duration=120
+secure=no
+for argument in "$@"; do
+    case $argument in
+    --secure) secure=yes ;;
+    *[!0-9]* | "")
+        echo "usage: scripts/soak.sh [SECONDS] [--secure]" >&2
+        exit 2
+        ;;
+    *) duration=$argument ;;
+    esac
+done
 
 swift build >/dev/null
 bin=$(swift build --show-bin-path)
@@ -30,7 +43,7 @@ work=$(mktemp -d)
 declare -A pid
 cleanup() {
     for name in "${!pid[@]}"; do kill -9 "${pid[$name]}" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    { wait; } 2>/dev/null || true
     [ "$failures" -gt 0 ] || rm -rf "$work"
 }
 failures=0
@@ -44,13 +57,25 @@ random() { echo $((RANDOM % $1)); } # 0 ..< N
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 export NATS_URL=nats://127.0.0.1:$port
+broker_config=()
+if [ "$secure" = yes ]; then
+    scripts/generate-tls.sh "$work/tls" >/dev/null
+    LICENSE_SERVER_NKEY=$("$bin/license-tool" nkey --out "$work/license-server.nk")
+    INSTANCE_NKEY=$("$bin/license-tool" nkey --out "$work/instance.nk")
+    export LICENSE_SERVER_NKEY INSTANCE_NKEY
+    export LICENSE_BUS_TLS_CERT=$work/tls/server.pem LICENSE_BUS_TLS_KEY=$work/tls/server-key.pem
+    export NATS_URL=tls://localhost:$port NATS_CA=$work/tls/ca.pem
+    broker_config=(-c config/nats-server.conf)
+fi
+# The NKey seed file of a role (license-server, instance), when the broker asks for one.
+seed() { if [ "$secure" = yes ]; then echo "$work/$1.nk"; fi; }
 export LICENSE_VENDOR_PUBLIC_KEY=$PWD/license-samples/keys/vendor-test.pem
 export LICENSE_DISTRIBUTION_KEY_FILE=$PWD/license-samples/distribution.ring
 export LICENSE_AUDIENCE=ai-agent-os LICENSE_PUBLISH_INTERVAL=3
 install -m 600 license-samples/keys/vendor-test-private.pem "$work/vendor-private.pem"
 
 start_broker() {
-    nats-server -a 127.0.0.1 -p "$port" >>"$work/nats.log" 2>&1 &
+    nats-server "${broker_config[@]}" -a 127.0.0.1 -p "$port" >>"$work/nats.log" 2>&1 &
     pid[broker]=$!
     for _ in $(seq 50); do
         python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && return
@@ -58,11 +83,12 @@ start_broker() {
     done
 }
 start_server() { # REPLICA
-    LICENSE_FILE=$work/license.jwt "$bin/license-server" >>"$work/server-$1.log" 2>&1 &
+    NATS_NKEY_SEED_FILE=$(seed license-server) LICENSE_FILE=$work/license.jwt "$bin/license-server" \
+        >>"$work/server-$1.log" 2>&1 &
     pid[server-$1]=$!
 }
 start_instance() { # N
-    LICENSE_KEY_PATH=$work/instance-$1/license.key "$bin/license-client" watch \
+    NATS_NKEY_SEED_FILE=$(seed instance) LICENSE_KEY_PATH=$work/instance-$1/license.key "$bin/license-client" watch \
         >>"$work/instance-$1.out" 2>>"$work/instance-$1.err" &
     pid[instance-$1]=$!
 }
@@ -118,15 +144,18 @@ check_instances() {
 }
 
 publish_junk() {
-    python3 - "$port" "$work/old-envelope" "$work/instance-1/license.key" <<'PY'
-import asyncio, sys
+    python3 - "$NATS_URL" "$work/old-envelope" "$work/instance-1/license.key" "$(seed license-server)" \
+        "${NATS_CA:-}" 2>/dev/null <<'PY'
+import asyncio, ssl, sys
 import nats
 
 async def main():
-    port, old, current = sys.argv[1], open(sys.argv[2], "rb").read().strip(), open(sys.argv[3], "rb").read().strip()
+    url, old, current = sys.argv[1], open(sys.argv[2], "rb").read().strip(), open(sys.argv[3], "rb").read().strip()
+    seed, ca = sys.argv[4] or None, sys.argv[5]
     tampered = bytearray(current)
     tampered[-30] = ord("A") if tampered[-30] != ord("A") else ord("B")
-    nc = await nats.connect(f"nats://127.0.0.1:{port}", connect_timeout=1, max_reconnect_attempts=0)
+    tls = ssl.create_default_context(cafile=ca) if ca else None
+    nc = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0, nkeys_seed=seed, tls=tls)
     for payload in (b"\x00\xffgarbage", b"a.b.c.d.e", bytes(tampered), old, b"." * 10000):
         await nc.publish("license.key", payload)
     await nc.flush()
@@ -148,7 +177,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     case $fault in
     broker)
         kill -9 "${pid[broker]}"
-        wait "${pid[broker]}" 2>/dev/null || true
+        { wait "${pid[broker]}"; } 2>/dev/null || true
         sleep "0.$(random 10)$(random 10)"
         sleep "$(random 2)"
         start_broker
@@ -156,7 +185,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     server)
         replica=$([ "$(random 2)" = 0 ] && echo a || echo b)
         kill -TERM "${pid[server-$replica]}"
-        wait "${pid[server-$replica]}" 2>/dev/null || true
+        { wait "${pid[server-$replica]}"; } 2>/dev/null || true
         sleep "$(random 3)"
         start_server "$replica"
         ;;
@@ -164,7 +193,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
         n=$(($(random 3) + 1))
         [ -z "${repairing[$n]:-}" ] || continue # its key file is still cut: the corrupt fault's case
         kill -9 "${pid[instance-$n]}"
-        wait "${pid[instance-$n]}" 2>/dev/null || true
+        { wait "${pid[instance-$n]}"; } 2>/dev/null || true
         before=$(lines "$n")
         start_instance "$n"
         # Enterprise again from the key file, whatever the broker is doing.
@@ -175,7 +204,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     corrupt)
         n=$(($(random 3) + 1))
         kill -9 "${pid[instance-$n]}"
-        wait "${pid[instance-$n]}" 2>/dev/null || true
+        { wait "${pid[instance-$n]}"; } 2>/dev/null || true
         file=$work/instance-$n/license.key
         truncate -s $(($(stat -c %s "$file") / 2)) "$file"
         repairing[$n]=yes
