@@ -115,6 +115,22 @@ for _ in $(seq 100); do
 done
 cp "$work/instance-1/license.key" "$work/old-envelope"
 
+# Kills instance N (SIGKILL), with `cut` halves its key file, starts it again, and sets `first` to
+# the first line it writes (waiting up to 2.5 s). Not run in a subshell: it records the new pid.
+restart_instance() {
+    kill -9 "${pid[instance-$1]}"
+    { wait "${pid[instance-$1]}"; } 2>/dev/null || true
+    if [ "${2:-}" = cut ]; then
+        local file=$work/instance-$1/license.key
+        truncate -s $(($(stat -c %s "$file") / 2)) "$file"
+    fi
+    local before
+    before=$(lines "$1")
+    start_instance "$1"
+    for _ in $(seq 50); do [ "$(lines "$1")" -gt "$before" ] && break; sleep 0.05; done
+    first=$(sed -n "$((before + 1))p" "$work/instance-$1.out")
+}
+
 declare -A reported  # instances already reported for a community line
 declare -A repairing # instances restarted on a cut key file, until they hold a license again
 check_instances() {
@@ -192,26 +208,14 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     instance)
         n=$(($(random 3) + 1))
         [ -z "${repairing[$n]:-}" ] || continue # its key file is still cut: the corrupt fault's case
-        kill -9 "${pid[instance-$n]}"
-        { wait "${pid[instance-$n]}"; } 2>/dev/null || true
-        before=$(lines "$n")
-        start_instance "$n"
+        restart_instance "$n"
         # Enterprise again from the key file, whatever the broker is doing.
-        for _ in $(seq 50); do [ "$(lines "$n")" -gt "$before" ] && break; sleep 0.05; done
-        first=$(sed -n "$((before + 1))p" "$work/instance-$n.out")
         [[ $first == *" enterprise "* ]] || fail "instance $n restarted as: ${first:-nothing within 2.5 s}"
         ;;
     corrupt)
         n=$(($(random 3) + 1))
-        kill -9 "${pid[instance-$n]}"
-        { wait "${pid[instance-$n]}"; } 2>/dev/null || true
-        file=$work/instance-$n/license.key
-        truncate -s $(($(stat -c %s "$file") / 2)) "$file"
         repairing[$n]=yes
-        before=$(lines "$n")
-        start_instance "$n"
-        for _ in $(seq 50); do [ "$(lines "$n")" -gt "$before" ] && break; sleep 0.05; done
-        first=$(sed -n "$((before + 1))p" "$work/instance-$n.out")
+        restart_instance "$n" cut
         [[ $first == *" community reason=cache_invalid "* ]] || fail "instance $n restarted on a cut key file as: ${first:-nothing}"
         ;;
     license)

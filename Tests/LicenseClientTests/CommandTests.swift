@@ -176,20 +176,7 @@ struct CommandTests {
         let folder = try TemporaryDirectory()
         let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-w"))
         let server = try RunningServer(broker: broker, licenseFile: licenseFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.client)
-        process.arguments = ["watch"]
-        process.environment = self.clientEnvironment(broker, keyPath: folder.path + "/w/license.key")
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        try await Task.sleep(for: .seconds(3))
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(
-            separator: "\n"
-        )
+        let lines = try await self.watch(broker, keyPath: folder.path + "/w/license.key", for: .seconds(3))
         #expect(lines.last?.contains("enterprise jti=lic-w") == true, "\(lines)")
         await server.stop()
     }
@@ -202,6 +189,14 @@ struct CommandTests {
         try LicenseKeyFile(location: KeyFileLocation(path: keyPath, rule: .setting)).write(
             try LicenseFactory.envelope(try LicenseFactory.token(jti: "lic-held"))
         )
+        let lines = try await self.watch(broker, keyPath: keyPath, for: .seconds(1))
+        #expect(lines.count == 1, "\(lines)")
+        #expect(lines.first?.contains(" enterprise jti=lic-held") == true, "\(lines)")
+    }
+
+    /// Runs `license-client watch` for `duration`, stops it with SIGINT, expects exit 0, and
+    /// returns the lines it printed.
+    private func watch(_ broker: Broker, keyPath: String, for duration: Duration) async throws -> [Substring] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.client)
         process.arguments = ["watch"]
@@ -209,15 +204,13 @@ struct CommandTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: duration)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(
             separator: "\n"
         )
-        #expect(lines.count == 1, "\(lines)")
-        #expect(lines.first?.contains(" enterprise jti=lic-held") == true, "\(lines)")
     }
 }
 
