@@ -118,10 +118,10 @@ public final class LicenseClient: Sendable {
     /// Envelopes rejected so far, by reason code.
     public var rejectedEnvelopes: [LicenseError.Code: Int] { self.state.withLock { $0.rejected } }
 
-    /// A sequence of statuses: the current one first, then each change (state, license or source),
-    /// including the changes that `exp` and `exp + grace` make by themselves. Called before
-    /// ``start()``, it begins with the status the key file gives at start, not with the empty one
-    /// before it: a client that has not started has no state of its own to tell.
+    /// A sequence of statuses: the last one told (the current one) first, then each change (state,
+    /// license or source), including the changes that `exp` and `exp + grace` make by themselves.
+    /// Called before ``start()``, it begins with the status the key file gives at start, not with
+    /// the empty one before it: a client that has not started has no state of its own to tell.
     public func changes() -> AsyncStream<LicenseStatus> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: LicenseStatus.self,
