@@ -13,10 +13,13 @@
 # (`cache_invalid`) from the bus, which rewrites the file; and, at the end, that every instance holds
 # the newest license within 15 s. Plain TCP and no auth by default; with --secure the broker runs
 # config/nats-server.conf (TLS from a fresh private CA, NKey users, permissions), and the junk is
-# published as the license-server's user, the only one the broker lets publish there.
+# published as the license-server's user, the only one the broker lets publish there. With
+# --cluster the broker is a cluster of three nodes joined by routes: each program is given one node's
+# URL (replica a node 1, b node 2, instance N node N) and must find the others from the nodes'
+# INFO, and the broker fault kills one node at a time.
 # It uses the TEST-ONLY keys of license-samples/ and a temporary folder.
 #
-#   scripts/soak.sh [SECONDS] [--secure]    default 120 s; exit 0 when every check held, 1 otherwise
+#   scripts/soak.sh [SECONDS] [--secure] [--cluster]    default 120 s; exit 0 when every check held, 1 otherwise
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prerequisites.sh
@@ -26,11 +29,13 @@ ensure_nats_server
 ensure_python_test_packages
 duration=120
 secure=no
+nodes=1
 for argument in "$@"; do
     case $argument in
     --secure) secure=yes ;;
+    --cluster) nodes=3 ;;
     *[!0-9]* | "")
-        echo "usage: scripts/soak.sh [SECONDS] [--secure]" >&2
+        echo "usage: scripts/soak.sh [SECONDS] [--secure] [--cluster]" >&2
         exit 2
         ;;
     *) duration=$argument ;;
@@ -55,18 +60,36 @@ fail() {
 }
 random() { echo $((RANDOM % $1)); } # 0 ..< N
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-export NATS_URL=nats://127.0.0.1:$port
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+declare -A port route_port
+for node in $(seq "$nodes"); do
+    port[$node]=$(free_port)
+    route_port[$node]=$(free_port)
+done
+scheme=nats://127.0.0.1
 broker_config=()
 if [ "$secure" = yes ]; then
-    scripts/generate-tls.sh "$work/tls" >/dev/null
+    # For localhost only: a program that moves to a node it learned of (an address, no name) must
+    # still check the certificate against the name it was given.
+    scripts/generate-tls.sh "$work/tls" --host localhost >/dev/null
     LICENSE_SERVER_NKEY=$("$bin/license-tool" nkey --out "$work/license-server.nk")
     INSTANCE_NKEY=$("$bin/license-tool" nkey --out "$work/instance.nk")
     export LICENSE_SERVER_NKEY INSTANCE_NKEY
     export LICENSE_BUS_TLS_CERT=$work/tls/server.pem LICENSE_BUS_TLS_KEY=$work/tls/server-key.pem
-    export NATS_URL=tls://localhost:$port NATS_CA=$work/tls/ca.pem
+    export NATS_CA=$work/tls/ca.pem
+    scheme=tls://localhost
     broker_config=(-c config/nats-server.conf)
 fi
+# The URL of node N, the node program PROGRAM is given (server-a, server-b, instance-N), every URL.
+node_url() { echo "$scheme:${port[$1]}"; }
+url_for() {
+    case $1 in
+    server-a) node_url 1 ;;
+    server-b) node_url $((nodes > 1 ? 2 : 1)) ;;
+    instance-*) node_url $(((${1#instance-} - 1) % nodes + 1)) ;;
+    esac
+}
+all_urls() { for node in $(seq "$nodes"); do node_url "$node"; done | paste -sd,; }
 # The NKey seed file of a role (license-server, instance), when the broker asks for one.
 seed() { if [ "$secure" = yes ]; then echo "$work/$1.nk"; fi; }
 export LICENSE_VENDOR_PUBLIC_KEY=$PWD/license-samples/keys/vendor-test.pem
@@ -74,21 +97,30 @@ export LICENSE_DISTRIBUTION_KEY_FILE=$PWD/license-samples/distribution.ring
 export LICENSE_AUDIENCE=ai-agent-os LICENSE_PUBLISH_INTERVAL=3
 install -m 600 license-samples/keys/vendor-test-private.pem "$work/vendor-private.pem"
 
-start_broker() {
-    nats-server "${broker_config[@]}" -a 127.0.0.1 -p "$port" >>"$work/nats.log" 2>&1 &
-    pid[broker]=$!
+start_broker() { # NODE
+    local cluster=()
+    if [ "$nodes" -gt 1 ]; then
+        local routes
+        routes=$(for node in $(seq "$nodes"); do
+            [ "$node" = "$1" ] || echo "nats://127.0.0.1:${route_port[$node]}"
+        done | paste -sd,)
+        cluster=(-n "soak-$1" --cluster_name soak --cluster "nats://127.0.0.1:${route_port[$1]}" --routes "$routes")
+    fi
+    nats-server "${broker_config[@]}" "${cluster[@]}" -a 127.0.0.1 -p "${port[$1]}" >>"$work/nats-$1.log" 2>&1 &
+    pid[broker-$1]=$!
     for _ in $(seq 50); do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && return
+        python3 -c "import socket; socket.create_connection(('127.0.0.1', ${port[$1]}), 0.1)" 2>/dev/null && return
         sleep 0.1
     done
 }
 start_server() { # REPLICA
-    NATS_NKEY_SEED_FILE=$(seed license-server) LICENSE_FILE=$work/license.jwt "$bin/license-server" \
-        >>"$work/server-$1.log" 2>&1 &
+    NATS_URL=$(url_for "server-$1") NATS_NKEY_SEED_FILE=$(seed license-server) LICENSE_FILE=$work/license.jwt \
+        "$bin/license-server" >>"$work/server-$1.log" 2>&1 &
     pid[server-$1]=$!
 }
 start_instance() { # N
-    NATS_NKEY_SEED_FILE=$(seed instance) LICENSE_KEY_PATH=$work/instance-$1/license.key "$bin/license-client" watch \
+    NATS_URL=$(url_for "instance-$1") NATS_NKEY_SEED_FILE=$(seed instance) \
+        LICENSE_KEY_PATH=$work/instance-$1/license.key "$bin/license-client" watch \
         >>"$work/instance-$1.out" 2>>"$work/instance-$1.err" &
     pid[instance-$1]=$!
 }
@@ -100,7 +132,7 @@ serial=1
 newest=lic-soak-1
 sign_sample_license "$bin/license-tool" "$work/vendor-private.pem" "$newest" >"$work/license.jwt"
 last_sign=$(date +%s)
-start_broker
+for node in $(seq "$nodes"); do start_broker "$node"; done
 start_server a
 start_server b
 for n in 1 2 3; do
@@ -160,7 +192,7 @@ check_instances() {
 }
 
 publish_junk() {
-    python3 - "$NATS_URL" "$work/old-envelope" "$work/instance-1/license.key" "$(seed license-server)" \
+    python3 - "$(all_urls)" "$work/old-envelope" "$work/instance-1/license.key" "$(seed license-server)" \
         "${NATS_CA:-}" 2>/dev/null <<'PY'
 import asyncio, ssl, sys
 import nats
@@ -171,7 +203,7 @@ async def main():
     tampered = bytearray(current)
     tampered[-30] = ord("A") if tampered[-30] != ord("A") else ord("B")
     tls = ssl.create_default_context(cafile=ca) if ca else None
-    nc = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0, nkeys_seed=seed, tls=tls)
+    nc = await nats.connect(url.split(","), connect_timeout=1, max_reconnect_attempts=0, nkeys_seed=seed, tls=tls)
     for payload in (b"\x00\xffgarbage", b"a.b.c.d.e", bytes(tampered), old, b"." * 10000):
         await nc.publish("license.key", payload)
     await nc.flush()
@@ -192,11 +224,12 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     count[$fault]=$((${count[$fault]:-0} + 1))
     case $fault in
     broker)
-        kill -9 "${pid[broker]}"
-        { wait "${pid[broker]}"; } 2>/dev/null || true
+        node=$(($(random "$nodes") + 1))
+        kill -9 "${pid[broker-$node]}"
+        { wait "${pid[broker-$node]}"; } 2>/dev/null || true
         sleep "0.$(random 10)$(random 10)"
         sleep "$(random 2)"
-        start_broker
+        start_broker "$node"
         ;;
     server)
         replica=$([ "$(random 2)" = 0 ] && echo a || echo b)
@@ -234,7 +267,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 done
 
 # Everything running again: every instance must come to the newest license.
-kill -0 "${pid[broker]}" 2>/dev/null || start_broker
+for node in $(seq "$nodes"); do kill -0 "${pid[broker-$node]}" 2>/dev/null || start_broker "$node"; done
 for replica in a b; do kill -0 "${pid[server-$replica]}" 2>/dev/null || start_server "$replica"; done
 settled=no
 for _ in $(seq 150); do

@@ -43,11 +43,13 @@ extension FileAccess {
         removeAbandonedTemporaries(in: folder)
         let temporary =
             folder + "/\(temporaryPrefix)\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        // Every error names `path`, the file being replaced; the step says what failed where.
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(mode))
-        guard descriptor >= 0 else { throw systemError(temporary) }
+        guard descriptor >= 0 else { throw systemError(path, step: "cannot create a temporary file in \(folder)") }
+        let writing = "cannot write the temporary file \(temporary)"
         var written = 0
         var failure: FileAccessError?
-        if fchmod(descriptor, mode_t(mode)) != 0 { failure = systemError(temporary) }
+        if fchmod(descriptor, mode_t(mode)) != 0 { failure = systemError(path, step: writing) }
         while failure == nil && written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }
@@ -55,14 +57,16 @@ extension FileAccess {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                failure = systemError(temporary)
+                failure = systemError(path, step: writing)
             } else {
                 written += count
             }
         }
-        if failure == nil && fsync(descriptor) != 0 { failure = systemError(temporary) }
+        if failure == nil && fsync(descriptor) != 0 { failure = systemError(path, step: writing) }
         close(descriptor)
-        if failure == nil && rename(temporary, path) != 0 { failure = systemError(path) }
+        if failure == nil && rename(temporary, path) != 0 {
+            failure = systemError(path, step: "cannot rename the temporary file over it")
+        }
         if let failure {
             unlink(temporary)
             throw failure

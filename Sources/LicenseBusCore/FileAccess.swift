@@ -95,9 +95,17 @@ public enum FileAccess {
     /// - Parameters:
     ///   - path: The folder's path.
     ///   - mode: The permission bits of the folders created, e.g. `0o700`.
-    /// - Throws: ``FileAccessError`` when one cannot be created.
+    /// - Throws: ``FileAccessError`` when one cannot be created, or something that is not a
+    ///   folder (nor a link to one) stands at `path`.
     public static func createFolders(_ path: String, mode: UInt32) throws(FileAccessError) {
-        guard !path.isEmpty, !exists(path) else { return }
+        guard !path.isEmpty else { return }
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard (status.st_mode & S_IFMT) == S_IFDIR else {
+                throw FileAccessError(path: path, reason: "is not a folder", errorNumber: ENOTDIR)
+            }
+            return
+        }
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
             try createFolders(String(path[..<slash]), mode: mode)
         }
@@ -132,8 +140,25 @@ public enum FileAccess {
         return lstat(path, &status) == 0
     }
 
-    static func systemError(_ path: String) -> FileAccessError {
+    /// Whether something (a file, folder or link) exists at `path`, telling "nothing there"
+    /// apart from a path that cannot be looked at.
+    /// - Parameter path: The path.
+    /// - Returns: Whether `lstat` finds it; false only when nothing is there (`ENOENT`).
+    /// - Throws: ``FileAccessError`` for any other failure: a part of the path that is not a
+    ///   folder, a folder that may not be searched, a path too long.
+    public static func isPresent(_ path: String) throws(FileAccessError) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            guard errno == ENOENT else { throw systemError(path) }
+            return false
+        }
+        return true
+    }
+
+    /// The error of the last failed call on `path`, with `strerror`'s reason after `step` when given.
+    static func systemError(_ path: String, step: String? = nil) -> FileAccessError {
         let number = errno
-        return FileAccessError(path: path, reason: String(cString: strerror(number)), errorNumber: number)
+        let reason = String(cString: strerror(number))
+        return FileAccessError(path: path, reason: step.map { "\($0): \(reason)" } ?? reason, errorNumber: number)
     }
 }

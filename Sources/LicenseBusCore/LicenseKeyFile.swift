@@ -29,10 +29,15 @@ public struct LicenseKeyFile: Sendable {
     ///   read-only inspection does not).
     /// - Returns: The contents, or nil when there is no file.
     /// - Throws: ``LicenseError`` `cache_invalid` for a symlink, an unreadable, empty or
-    ///   oversized file, or one that is not text.
+    ///   oversized file, one that is not text, or a path that cannot be looked at (a part of it
+    ///   that is not a folder).
     public func read(tighten: Bool) throws(LicenseError) -> Contents? {
         let path = self.location.path
-        guard FileAccess.exists(path) else { return nil }
+        do {
+            guard try FileAccess.isPresent(path) else { return nil }
+        } catch {
+            throw LicenseError(.cacheInvalid, "the key file cannot be read: \(error)", underlying: error)
+        }
         if FileAccess.isSymbolicLink(path) {
             throw LicenseError(
                 .cacheInvalid,

@@ -98,8 +98,8 @@ extension LicenseClient {
         } catch {
             self.configuration.logger.log(
                 .error,
-                "cannot write the key file: \(error.reason)",
-                fields: [("path", error.path)]
+                "cannot write the key file: \(Self.detail(of: error, writing: self.keyFile.location.path))",
+                fields: [("path", self.keyFile.location.path)]
             )
         }
     }
@@ -122,10 +122,16 @@ extension LicenseClient {
         } catch {
             self.configuration.logger.log(
                 .debug,
-                "cannot write the clock memory: \(error.reason)",
-                fields: [("path", error.path)]
+                "cannot write the clock memory: \(Self.detail(of: error, writing: self.keyFile.location.clockPath))",
+                fields: [("path", self.keyFile.location.clockPath)]
             )
         }
+    }
+
+    /// What went wrong writing `path`: the reason, after the path that failed when it is another
+    /// one (the folder).
+    private static func detail(of error: FileAccessError, writing path: String) -> String {
+        error.path == path ? error.reason : error.description
     }
 
     /// Waits until a license is held or `timeout` passes.

@@ -100,6 +100,34 @@ struct KeyFileTests {
         }
     }
 
+    @Test(
+        "a key file that cannot be written: the license from the bus still grants, the error names the path, nothing is written",
+        arguments: [KeyFileObstacle.symlinkAtPath, .fileForFolder]
+    )
+    func unwritable(obstacle: KeyFileObstacle) async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let log = MemoryLogSink()
+        let client = try makeClient(broker: broker, folder: folder, waitTimeout: .milliseconds(300), log: log)
+        let path = client.configuration.keyFile.path
+        let precious = try obstacle.place(at: path, in: folder)
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-unwritable"))
+        let server = try RunningServer(broker: broker, licenseFile: licenseFile)
+        await client.start()
+        // What stands at the path is not a key file: reported at start, never written over.
+        #expect(log.records.contains { $0.code == LicenseError.Code.cacheInvalid.rawValue && $0.line.contains(path) })
+        #expect(client.status.state == .enterprise)
+        #expect(client.status.license?.claims.licenseID == "lic-unwritable")
+        let failure = try #require(log.records.first { $0.message.hasPrefix("cannot write the key file") })
+        #expect(failure.level == .error)
+        #expect(failure.line.hasSuffix("path=\(path)"))
+        #expect(failure.message.contains(obstacle.reason), "\(failure.message)")
+        #expect(try FileAccess.readText(precious.path) == precious.text)
+        #expect(obstacle.isInPlace(at: path))
+        await client.stop()
+        await server.stop()
+    }
+
     @Test("writers killed at random points never leave a torn key file; their temporary files are cleaned up")
     func killedWriters() async throws {
         let folder = try TemporaryDirectory()
@@ -145,5 +173,54 @@ struct KeyFileTests {
         let text = try FileAccess.readText(path)
         #expect(envelopes.map { $0 + "\n" }.contains(text))
         #expect(try FileAccess.permissions(path) == 0o600)
+    }
+}
+
+/// What stands where a key file is to be written, so that no write can succeed even as root.
+enum KeyFileObstacle: CustomStringConvertible {
+    /// A symbolic link at the key file's path, to a file of its own (SPEC §4 refuses writing through it).
+    case symlinkAtPath
+    /// A regular file where the key file's folder should be.
+    case fileForFolder
+
+    var description: String {
+        switch self {
+        case .symlinkAtPath: "a symbolic link at the path"
+        case .fileForFolder: "a file where the folder should be"
+        }
+    }
+
+    /// What the error of a write says.
+    var reason: String {
+        switch self {
+        case .symlinkAtPath: "is a symbolic link"
+        case .fileForFolder: "/keys: is not a folder"
+        }
+    }
+
+    /// Puts the obstacle in place for a key file at `path`; returns the file that must stay as it is.
+    func place(at path: String, in folder: TemporaryDirectory) throws -> (path: String, text: String) {
+        let keyFolder = (path as NSString).deletingLastPathComponent
+        switch self {
+        case .symlinkAtPath:
+            let target = try folder.write("precious", "precious\n")
+            try FileAccess.createFolders(keyFolder, mode: 0o700)
+            guard symlink(target, path) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            return (target, "precious\n")
+        case .fileForFolder:
+            try FileAccess.replaceAtomically(keyFolder, with: Array("not a folder\n".utf8), mode: 0o600)
+            return (keyFolder, "not a folder\n")
+        }
+    }
+
+    /// Whether the obstacle is still there, untouched in kind.
+    func isInPlace(at path: String) -> Bool {
+        var info = stat()
+        switch self {
+        case .symlinkAtPath:
+            return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+        case .fileForFolder:
+            return lstat((path as NSString).deletingLastPathComponent, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        }
     }
 }
