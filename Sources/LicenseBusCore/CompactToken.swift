@@ -57,7 +57,8 @@ struct CompactToken {
             throw LicenseError(.malformed, "the \(what) has more than \(partCount) parts")
         }
         guard ranges.count == partCount else {
-            throw LicenseError(.malformed, "the \(what) has \(ranges.count) parts; \(partCount) are required")
+            let parts = ranges.count == 1 ? "1 part" : "\(ranges.count) parts"
+            throw LicenseError(.malformed, "the \(what) has \(parts); \(partCount) are required")
         }
         self.text = text
         self.ranges = ranges

@@ -9,6 +9,8 @@ struct ClientState {
     var source: LicenseSource = .none
     /// Why there is no license, when a reason is known.
     var reason: LicenseError.Code?
+    /// What `reason` stands for here: the message of the refusal that left no license.
+    var reasonDetail: String?
     var latestSeen: Int64?
     var rejected: [LicenseError.Code: Int] = [:]
     var connection: NATSConnection?
@@ -25,11 +27,22 @@ struct ClientState {
 
     /// The state at `now`, derived from the license held and the clock.
     func status(at now: Int64) -> LicenseStatus {
-        if LicenseIntake.isRolledBack(now: now, latestSeen: self.latestSeen) {
-            return LicenseStatus(state: .community(reason: .clockRollback), license: self.license, source: self.source)
+        if let latestSeen = self.latestSeen, LicenseIntake.isRolledBack(now: now, latestSeen: latestSeen) {
+            return LicenseStatus(
+                state: .community(reason: .clockRollback),
+                license: self.license,
+                source: self.source,
+                detail: "the clock (\(UnixTime.iso8601(now))) is more than 24 h behind the latest time this "
+                    + "instance has seen (\(UnixTime.iso8601(latestSeen)))"
+            )
         }
         guard let license = self.license else {
-            return LicenseStatus(state: .community(reason: self.reason), license: nil, source: .none)
+            return LicenseStatus(
+                state: .community(reason: self.reason),
+                license: nil,
+                source: .none,
+                detail: self.reason == nil ? nil : self.reasonDetail
+            )
         }
         return LicenseStatus(state: license.claims.state(atSeconds: now), license: license, source: self.source)
     }

@@ -30,7 +30,10 @@ extension LicenseClient {
             self.state.withLock { $0.latestSeen = self.keyFile.readLatestSeen() }
             self.receive(contents.envelope, from: .keyFile)
         } catch {
-            self.state.withLock { $0.reason = .cacheInvalid }
+            self.state.withLock { state in
+                state.reason = .cacheInvalid
+                state.reasonDetail = error.message
+            }
             logger.log(.warning, error.message, code: error.code.rawValue, fields: [("path", path)])
         }
     }
@@ -63,6 +66,7 @@ extension LicenseClient {
                 state.envelope = envelope
                 state.source = origin == .keyFile ? .keyFile : .bus
                 state.reason = nil
+                state.reasonDetail = nil
             }
             self.configuration.logger.log(
                 .info,
@@ -77,7 +81,12 @@ extension LicenseClient {
             let code = origin == .keyFile ? LicenseError.Code.cacheInvalid : error.code
             self.state.withLock { state in
                 state.rejected[error.code, default: 0] += 1
-                if state.license == nil { state.reason = code }
+                if state.license == nil {
+                    state.reason = code
+                    state.reasonDetail =
+                        origin == .keyFile
+                        ? "the key file's envelope is refused [\(error.code)]: \(error.message)" : error.message
+                }
             }
             self.configuration.logger.log(
                 .warning,

@@ -18,16 +18,22 @@ public struct LicenseStatus: Sendable, Equatable {
     public let license: VerifiedLicense?
     /// Where it came from.
     public let source: LicenseSource
+    /// What the community state's reason code stands for here, for an operator: the refusal that
+    /// left no license (e.g. why the key file is `cache_invalid`), or the clock that rolled back.
+    /// Nil when no license was refused, and for states that grant.
+    public let detail: String?
 
     /// Makes a status.
     /// - Parameters:
     ///   - state: The state.
     ///   - license: The license held.
     ///   - source: Where it came from.
-    public init(state: LicenseState, license: VerifiedLicense?, source: LicenseSource) {
+    ///   - detail: What the reason code stands for here.
+    public init(state: LicenseState, license: VerifiedLicense?, source: LicenseSource, detail: String? = nil) {
         self.state = state
         self.license = license
         self.source = source
+        self.detail = detail
     }
 
     /// Whether `feature` is granted now: the state grants and the license lists the feature.
@@ -42,7 +48,7 @@ public struct LicenseStatus: Sendable, Equatable {
         self.state.grants ? self.license?.claims.limits ?? [:] : [:]
     }
 
-    /// Two statuses are equal when state, license id and source are.
+    /// Two statuses are equal when state, license id and source are (the detail does not count).
     public static func == (lhs: LicenseStatus, rhs: LicenseStatus) -> Bool {
         lhs.state == rhs.state && lhs.license?.claims.licenseID == rhs.license?.claims.licenseID
             && lhs.source == rhs.source

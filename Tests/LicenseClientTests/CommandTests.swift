@@ -18,12 +18,13 @@ struct CommandTests {
         ].merging(broker?.environment(.licenseServer) ?? [:]) { $1 }
     }
 
-    private func clientEnvironment(_ broker: Broker, keyPath: String) -> [String: String] {
+    /// An instance's settings; with no broker, NATS is never reached (`status` without `--bus`).
+    private func clientEnvironment(_ broker: Broker?, keyPath: String) -> [String: String] {
         [
             "LICENSE_VENDOR_PUBLIC_KEY": Fixtures.samples + "/keys/vendor-test.pem",
             "LICENSE_DISTRIBUTION_KEY_FILE": Fixtures.samples + "/distribution.ring", "LICENSE_KEY_PATH": keyPath,
             "LICENSE_AUDIENCE": "ai-agent-os", "LICENSE_WAIT_TIMEOUT": "2",
-        ].merging(broker.environment(.instance)) { $1 }
+        ].merging(broker?.environment(.instance) ?? [:]) { $1 }
     }
 
     @Test("license-server exits 2 naming a missing or bad setting, or an invalid license at start")
@@ -107,6 +108,7 @@ struct CommandTests {
         #expect(before.status == 1)
         let empty = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
         #expect(empty["state"] as? String == "community")
+        #expect(empty["detail"] is NSNull)
         #expect(empty["source"] as? String == "none")
         #expect((empty["key_file"] as? [String: Any])?["rule"] as? String == "LICENSE_KEY_PATH")
 
@@ -126,6 +128,7 @@ struct CommandTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
         #expect(json["state"] as? String == "enterprise")
         #expect(json["reason"] is NSNull)
+        #expect(json["detail"] is NSNull)
         #expect(json["source"] as? String == "key_file")
         #expect((json["key_file"] as? [String: Any])?["mode"] as? String == "0600")
         let license = try #require(json["license"] as? [String: Any])
@@ -151,6 +154,32 @@ struct CommandTests {
         #expect(settings.status == 2)
         #expect(settings.stderr.contains("LICENSE_DISTRIBUTION_KEY"))
         await server.stop()
+    }
+
+    @Test(
+        "license-client status says why the key file is cache_invalid: a folder, a file too large, a path through a file, junk"
+    )
+    func statusSaysWhy() async throws {
+        let folder = try TemporaryDirectory()
+        try FileAccess.createFolders(folder.path + "/folder.key", mode: 0o700)
+        _ = try folder.write("large.key", String(repeating: "a", count: 300_000))
+        _ = try folder.write("file", "a file\n")
+        _ = try folder.write("junk.key", "junk\n")
+        let cases = [
+            ("folder.key", "is a folder, not a file"), ("large.key", "larger than 262144 bytes"),
+            ("file/license.key", "Not a directory"), ("junk.key", "the key file's envelope is refused [malformed]"),
+        ]
+        for (name, why) in cases {
+            let environment = self.clientEnvironment(nil, keyPath: folder.path + "/" + name)
+            let text = try await ProcessRunner.runDetached(Self.client, ["status"], environment: environment)
+            #expect(text.status == 1)
+            #expect(text.stdout.contains("state:    community [cache_invalid]"), "\(text.stdout)")
+            #expect(text.stdout.contains("why:      ") && text.stdout.contains(why), "\(text.stdout)")
+            let json = try await ProcessRunner.runDetached(Self.client, ["status", "--json"], environment: environment)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(object["reason"] as? String == "cache_invalid")
+            #expect((object["detail"] as? String)?.contains(why) == true, "\(json.stdout)")
+        }
     }
 
     @Test("without NATS_CA the broker's certificate is verified against the system store (here SSL_CERT_FILE)")

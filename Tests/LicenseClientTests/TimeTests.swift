@@ -125,11 +125,14 @@ struct TimeTests {
             folder: folder
         )
         #expect(client.status.state == .enterprise)
+        #expect(client.status.detail == nil)
         clock.advance(-2 * 86_400)
         #expect(client.status.state == .community(reason: .clockRollback))
+        #expect(client.status.detail?.contains("more than 24 h behind the latest time this instance has seen") == true)
         #expect(!client.allows("sso"))
         clock.advance(2 * 86_400)
         #expect(client.status.state == .enterprise)
+        #expect(client.status.detail == nil)
         // The memory survives a restart: a new client with the clock rolled back starts community.
         let later = TestClock(start.addingTimeInterval(-3 * 86_400))
         let restarted = try makeClient(broker: nil, folder: folder, waitTimeout: .milliseconds(10), clock: later)

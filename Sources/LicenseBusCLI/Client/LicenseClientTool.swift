@@ -76,6 +76,7 @@ public enum LicenseClientTool {
         return [
             "state": .string(status.state.name),
             "reason": status.state.reason.map { .string($0.rawValue) } ?? .null,
+            "detail": status.detail.map(JSONValue.string) ?? .null,
             "license": status.license.map { LicenseReport($0.claims, now: now).licenseJSON } ?? .null,
             "key_file": .object(["path": .string(location.path), "rule": .string(location.rule.rawValue), "mode": mode]
             ),
@@ -88,7 +89,10 @@ public enum LicenseClientTool {
         let location = client.configuration.keyFile
         let mode = (try? FileAccess.permissions(location.path)).map { "0" + String($0, radix: 8) } ?? "absent"
         var rows: [(String, String)] = [
-            ("state", status.state.name + (status.state.reason.map { " [\($0)]" } ?? "")),
+            ("state", status.state.name + (status.state.reason.map { " [\($0)]" } ?? ""))
+        ]
+        if let detail = status.detail { rows.append(("why", detail)) }
+        rows += [
             ("key file", "\(location.path) (rule \(location.rule.rawValue), mode \(mode))"),
             ("source", status.source.rawValue),
         ]
