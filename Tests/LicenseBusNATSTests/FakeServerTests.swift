@@ -189,6 +189,35 @@ struct FakeServerTests {
         await connection.close()
     }
 
+    @Test(
+        "a server that goes silent during the handshake fails the connect within connectTimeout",
+        arguments: [
+            "", "INFO {\"server_id\":\"HALF", FakeServer.info,
+            "INFO {\"server_id\":\"FAKE\",\"proto\":1,\"tls_required\":true}\r\n",
+        ]
+    )
+    func silentDuringHandshake(sent: String) async throws {
+        // After `sent` (nothing, half an INFO, a whole INFO and no PONG, or a TLS handshake that
+        // never gets an answer) the server keeps the socket open and says nothing more.
+        let server = try FakeServer { connection, _ in
+            connection.send(sent)
+            _ = try? connection.read(until: "never", timeout: 3)
+        }
+        let start = ContinuousClock.now
+        let error = await #expect(throws: NATSError.self) {
+            try await NATSConnection.connect(
+                try testConfiguration(server.url) {
+                    $0.connectTimeout = .milliseconds(300)
+                    $0.retryOnFailedConnect = false
+                    $0.maxReconnectAttempts = 0
+                }
+            )
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(error?.code == .connectionFailed, "\(String(describing: error))")
+        #expect(elapsed >= .milliseconds(250) && elapsed < .milliseconds(1500), "took \(elapsed)")
+    }
+
     @Test("a server that stops answering our PINGs is detected as stale")
     func silentServer() async throws {
         let server = try FakeServer { connection, index in
