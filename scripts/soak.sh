@@ -47,6 +47,7 @@ bin=$(swift build --show-bin-path)
 work=$(mktemp -d)
 declare -A pid
 cleanup() {
+    exec 2>/dev/null # bash would report each process killed here as "Killed"
     for name in "${!pid[@]}"; do kill -9 "${pid[$name]}" 2>/dev/null || true; done
     { wait; } 2>/dev/null || true
     [ "$failures" -gt 0 ] || rm -rf "$work"
