@@ -90,6 +90,22 @@ final class FakeConnection: @unchecked Sendable {
         return self.received
     }
 
+    /// Reads and drops up to `count` bytes, for at most `timeout`; returns how many came.
+    @discardableResult
+    func discard(upTo count: Int, timeout: TimeInterval) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var dropped = 0
+        while dropped < count && Date() < deadline {
+            var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 50) > 0 else { continue }
+            let received = recv(self.descriptor, &buffer, min(buffer.count, count - dropped), 0)
+            guard received > 0 else { break }
+            dropped += received
+        }
+        return dropped
+    }
+
     /// Forgets what was read so far.
     func consume() { self.received = "" }
 

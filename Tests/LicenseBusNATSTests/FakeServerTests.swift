@@ -218,6 +218,50 @@ struct FakeServerTests {
         #expect(elapsed >= .milliseconds(250) && elapsed < .milliseconds(1500), "took \(elapsed)")
     }
 
+    @Test(
+        "a server that stops reading: publish fails with buffer_full at the outbound limit, flush and drain end at their timeouts, close returns at once though a write is stuck"
+    )
+    func serverStopsReading() async throws {
+        // After the handshake the server reads nothing until the publisher is done, then a few
+        // MiB: the I/O thread takes the whole backlog as one batch and is stuck writing it.
+        let publisherDone = DispatchSemaphore(value: 0)
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            _ = publisherDone.wait(timeout: .now() + 5)
+            connection.discard(upTo: 4 * 1024 * 1024, timeout: 0.1)
+            Thread.sleep(forTimeInterval: 10)
+        }
+        let limit = 16 * 1024 * 1024
+        let connection = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.outboundBufferLimit = limit }
+        )
+        let payload = [UInt8](repeating: 0x61, count: 64 * 1024)
+        var published = 0
+        var refusal: NATSError?
+        // Up to 64 MiB: far past what the socket's buffers and the limit hold.
+        while published < 1024 && refusal == nil {
+            do {
+                try connection.publish(payload, to: "stuck")
+                published += 1
+            } catch {
+                refusal = error
+            }
+        }
+        publisherDone.signal()
+        #expect(refusal?.code == .bufferFull, "\(published) publishes, then \(String(describing: refusal))")
+        #expect(published >= limit / payload.count - 2)  // the limit's worth was taken first
+        #expect(connection.isConnected)  // a full buffer refuses a publish; it does not drop the connection
+        var start = ContinuousClock.now
+        await #expect(throws: NATSError.self) { try await connection.flush(timeout: .milliseconds(300)) }
+        #expect(ContinuousClock.now - start < .seconds(1), "flush took \(ContinuousClock.now - start)")
+        start = ContinuousClock.now
+        await #expect(throws: NATSError.self) { try await connection.drain(timeout: .milliseconds(300)) }
+        #expect(ContinuousClock.now - start < .seconds(1), "drain took \(ContinuousClock.now - start)")
+        start = ContinuousClock.now
+        await connection.close()
+        #expect(ContinuousClock.now - start < .milliseconds(100), "close took \(ContinuousClock.now - start)")
+    }
+
     @Test("a server that stops answering our PINGs is detected as stale")
     func silentServer() async throws {
         let server = try FakeServer { connection, index in

@@ -248,6 +248,45 @@ struct ConnectionStateTests {
         #expect(String(decoding: state.outbound, as: UTF8.self) == "2\r\nPUB s 1\r\n3\r\n")
     }
 
+    @Test("the outbound limit counts the batch being written, by the I/O thread or by a caller, until it is written")
+    func limitCountsTheBatch() throws {
+        let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
+        let socket = try TCPSocket.connect(
+            host: "127.0.0.1",
+            port: server.port,
+            timeout: .seconds(2),
+            wake: try WakeSignal(),
+            isClosed: { false }
+        )
+        var configuration = NATSConfiguration()
+        configuration.outboundBufferLimit = 100
+        var state = ConnectionState(configuration: configuration)
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        state.startSession(directSocket: socket)
+        // 40 payload bytes and the 41 bytes allowed for the command fit the limit once.
+        func publish() throws {
+            try [UInt8](repeating: 0x61, count: 40).withUnsafeBytes {
+                try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
+            }
+        }
+        try publish()
+        #expect(throws: NATSError(.bufferFull, "")) { try publish() }
+        var inflight: [UInt8] = []
+        #expect(state.takeQueue(into: &inflight, releasing: false))
+        #expect(state.outbound.isEmpty)
+        #expect(throws: NATSError(.bufferFull, "")) { try publish() }
+        inflight.removeAll()
+        #expect(!state.takeQueue(into: &inflight, releasing: true))
+        try publish()
+        guard case .write(let bytes, _, let generation) = state.handOff(direct: true) else {
+            Issue.record("a caller should write the queue")
+            return
+        }
+        #expect(throws: NATSError(.bufferFull, "")) { try publish() }
+        _ = state.finishDirectWrite(bytes, unsent: bytes.count, generation: generation)
+        try publish()
+    }
+
     @Test("the deadline timer reports live ids once, in deadline order, and never a cancelled one")
     func deadlines() async throws {
         let timer = DeadlineTimer()

@@ -25,6 +25,7 @@ extension ConnectionState {
             self.writtenBuffer = []
             bytes.removeAll(keepingCapacity: true)
             swap(&bytes, &self.outbound)
+            self.writingBatch = bytes.count
             return .write(bytes, to: socket, generation: self.sessionGeneration)
         }
         return self.requestWake(coalescing: coalescing) ? .wake : .none
@@ -39,13 +40,17 @@ extension ConnectionState {
     ///   - releasing: Whether the I/O thread held the writer role for its last batch.
     /// - Returns: Whether the I/O thread now holds the writer role (it took bytes).
     mutating func takeQueue(into inflight: inout [UInt8], releasing: Bool) -> Bool {
-        if releasing { self.isWriting = false }
+        if releasing {
+            self.isWriting = false
+            self.writingBatch = 0
+        }
         self.coalescingUntil = nil
         var holds = false
         if !self.isWriting {
             swap(&inflight, &self.outbound)
             holds = !inflight.isEmpty
             self.isWriting = holds
+            self.writingBatch = inflight.count
         }
         self.wakeRequested = holds
         return holds
@@ -59,6 +64,7 @@ extension ConnectionState {
     mutating func finishDirectWrite(_ buffer: [UInt8], unsent: Int, generation: UInt64) -> Bool {
         guard generation == self.sessionGeneration else { return false }
         self.isWriting = false
+        self.writingBatch = 0
         if unsent < buffer.count {
             self.outbound.insert(contentsOf: buffer[unsent...], at: 0)
         } else if buffer.capacity <= Self.keptBufferLimit {
@@ -82,6 +88,7 @@ extension ConnectionState {
         self.sessionGeneration &+= 1
         self.directSocket = socket
         self.isWriting = false
+        self.writingBatch = 0
         self.coalescingUntil = nil
     }
 

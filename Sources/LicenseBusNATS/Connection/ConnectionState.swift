@@ -61,6 +61,9 @@ struct ConnectionState {
     var directSocket: TCPSocket?
     /// Whether the I/O thread or a caller is writing to the socket now.
     var isWriting = false
+    /// The size of the batch being written, counted against the outbound limit until it is
+    /// all written (its written part too: the writer does not report progress).
+    var writingBatch = 0
     /// The buffer of the last direct write, fully written, reused as the next one's queue.
     var writtenBuffer: [UInt8] = []
     /// The end of the window in which publishes gather before the woken I/O thread takes them
@@ -154,8 +157,9 @@ struct ConnectionState {
         }
         let overhead = subject.utf8.count + (replyTo?.utf8.count ?? 0) + 40
         if self.phase == .connected {
-            guard self.outbound.count + size + overhead <= self.configuration.outboundBufferLimit else {
-                throw NATSError(.bufferFull, "\(self.outbound.count) bytes already wait to be written")
+            let waiting = self.outbound.count + self.writingBatch
+            guard waiting + size + overhead <= self.configuration.outboundBufferLimit else {
+                throw NATSError(.bufferFull, "\(waiting) bytes already wait to be written")
             }
             ClientCommand.publish(
                 subject: subject,

@@ -49,7 +49,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var maxPingsOut: Int
     /// Bytes of publishes kept while disconnected, sent after reconnecting.
     public var reconnectBufferSize: Int
-    /// Bytes waiting to be written before `publish` throws `buffer_full`.
+    /// Bytes waiting to be written (queued, or in the batch being written) before `publish`
+    /// throws `buffer_full`.
     public var outboundBufferLimit: Int
     /// Messages a subscription buffers before it drops new ones (slow consumer).
     public var subscriptionBufferLimit: Int

@@ -47,7 +47,7 @@ extension NATSConnection {
                     return state.isClosed
                 }
                 if closed {
-                    session.stream.finish(sending: inflight)
+                    session.stream.finish(sending: inflight[...])
                     return NATSError.closed
                 }
             }
@@ -96,7 +96,14 @@ extension NATSConnection {
             }
             let ready = poll(&descriptors, 2, timeout)
             if ready < 0 && errno != EINTR { return NATSError(.connectionFailed, systemError()) }
-            if descriptors[1].revents != 0 { self.wake.drain() }
+            if descriptors[1].revents != 0 {
+                self.wake.drain()
+                // A close must end the session even while a write is stuck behind a full socket.
+                if written < inflight.count && self.isClosed {
+                    session.stream.finish(sending: inflight[written...])
+                    return NATSError.closed
+                }
+            }
             if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || session.stream.hasBufferedInput {
                 if let error = self.receive(&session, &readBuffer, &operations, pool: &pool) { return error }
             }

@@ -115,7 +115,7 @@ final class ServerStream {
     }
 
     /// Sends `bytes` and, with TLS, a `close_notify`, as far as the socket takes them without waiting.
-    func finish(sending bytes: [UInt8]) {
+    func finish(sending bytes: ArraySlice<UInt8>) {
         var sent = 0
         while sent < bytes.count {
             let result = bytes.withUnsafeBytes { self.send(UnsafeRawBufferPointer(rebasing: $0[sent...])) }
