@@ -112,6 +112,31 @@ struct ReconnectTests {
         await connection.close()
     }
 
+    @Test("a server at its connection limit: the first connect fails naming it; with retry, a freed slot is taken")
+    func maximumConnections() async throws {
+        let server = try NATSServerProcess(configuration: "max_connections: 1")
+        let holder = try await NATSConnection.connect(try testConfiguration(server.url))
+        let error = await #expect(throws: NATSError.self) {
+            try await NATSConnection.connect(try testConfiguration(server.url))
+        }
+        #expect(error?.code == .serverError)
+        #expect(
+            error?.message.lowercased().contains("maximum connections exceeded") == true,
+            "\(String(describing: error))"
+        )
+        let waiting = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.retryOnFailedConnect = true }
+        )
+        let subscription = try waiting.subscribe(to: "slot")
+        try await Task.sleep(for: .milliseconds(500))  // several refused attempts
+        #expect(!waiting.isConnected && !waiting.isClosed)
+        await holder.close()
+        #expect(await eventually(timeout: .seconds(10)) { waiting.isConnected })
+        try waiting.publish(Array("in".utf8), to: "slot")
+        #expect(await subscription.collect(1).map(\.string) == ["in"])
+        await waiting.close()
+    }
+
     @Test("without retry, a first connect to nothing fails with connection_failed")
     func firstConnectFails() async throws {
         let server = try NATSServerProcess()
