@@ -248,6 +248,25 @@ struct LiveServerTests {
         await connection.close()
     }
 
+    @Test("a request to a subject the server maps elsewhere gets its reply; no responders there fails at once")
+    func mappedSubject() async throws {
+        let server = try NATSServerProcess(configuration: "mappings = { \"alias.*\": \"real.$1\" }")
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        _ = try connection.subscribe(to: "real.answer") { request in
+            if let reply = request.replyTo { try? connection.publish(Array("from \(request.subject)".utf8), to: reply) }
+        }
+        try await connection.flush()
+        let reply = try await connection.request(Array("q".utf8), to: "alias.answer", timeout: .seconds(2))
+        #expect(reply.string == "from real.answer")
+        let start = ContinuousClock.now
+        let error = await #expect(throws: NATSError.self) {
+            try await connection.request([], to: "alias.nobody", timeout: .seconds(5))
+        }
+        #expect(error?.code == .noResponders)
+        #expect(ContinuousClock.now - start < .seconds(1))
+        await connection.close()
+    }
+
     @Test("a request without a reply times out; a cancelled one ends at once")
     func timeoutAndCancel() async throws {
         let server = try NATSServerProcess()

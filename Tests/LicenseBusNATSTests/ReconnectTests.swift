@@ -71,6 +71,56 @@ struct ReconnectTests {
         #expect(kinds == ["connected", "disconnected", "reconnected", "closed"])
     }
 
+    @Test("a server that stays down leaves the pool after maxReconnectAttempts failures; the empty pool closes")
+    func maxReconnectAttempts() async throws {
+        let server = try NATSServerProcess()
+        let connection = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.maxReconnectAttempts = 3 }
+        )
+        server.stop()
+        #expect(await eventually(timeout: .seconds(5)) { connection.isClosed })
+        var failedAttempts = 0
+        var closedWith: NATSError?
+        for await event in connection.events {
+            switch event {
+            case .connectFailed: failedAttempts += 1
+            case .closed(let reason): closedWith = reason
+            default: break
+            }
+        }
+        #expect(failedAttempts == 3)
+        #expect(closedWith?.code == .connectionFailed, "\(String(describing: closedWith))")
+    }
+
+    @Test(
+        "a request pending while the connection drops waits out its timeout; one made after the reconnect is answered"
+    )
+    func requestAcrossReconnect() async throws {
+        let server = try NATSServerProcess()
+        let responder = try await NATSConnection.connect(try testConfiguration(server.url))
+        _ = try responder.subscribe(to: "answer") { request in
+            if let reply = request.replyTo, request.payload != Array("hold".utf8) {
+                try? responder.publish(Array("ok".utf8), to: reply)
+            }
+        }
+        try await responder.flush()
+        let requester = try await NATSConnection.connect(try testConfiguration(server.url))
+        let start = ContinuousClock.now
+        let pending = Task { try await requester.request(Array("hold".utf8), to: "answer", timeout: .seconds(2)) }
+        try await Task.sleep(for: .milliseconds(200))
+        server.crash()
+        try server.restart()
+        let error = await #expect(throws: NATSError.self) { try await pending.value }
+        #expect(error?.code == .timeout)
+        #expect(ContinuousClock.now - start >= .milliseconds(1900), "ended after \(ContinuousClock.now - start)")
+        #expect(await eventually(timeout: .seconds(10)) { requester.isConnected && responder.isConnected })
+        try await responder.flush()
+        let reply = try await requester.request(Array("now".utf8), to: "answer", timeout: .seconds(2))
+        #expect(reply.string == "ok")
+        await requester.close()
+        await responder.close()
+    }
+
     @Test("the reconnect buffer is bounded: publishes past it fail with buffer_full")
     func reconnectBuffer() async throws {
         let server = try NATSServerProcess()

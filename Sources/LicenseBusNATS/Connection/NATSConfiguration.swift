@@ -39,7 +39,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var reconnectJitter: Duration
     /// The random extra wait when TLS is in use (handshakes cost the server more).
     public var reconnectJitterTLS: Duration
-    /// Attempts per server before it leaves the pool; nil tries for ever.
+    /// Failed attempts in a row after which a server leaves the pool (one attempt at least is
+    /// made, even with 0); nil tries for ever.
     public var maxReconnectAttempts: Int?
     /// Whether a first connect that fails keeps trying in the background instead of throwing.
     public var retryOnFailedConnect: Bool
@@ -89,7 +90,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     ///   - reconnectWait: Wait between passes over the pool (default 2 s).
     ///   - reconnectJitter: Random extra wait (default 100 ms).
     ///   - reconnectJitterTLS: Random extra wait with TLS (default 1 s).
-    ///   - maxReconnectAttempts: Per server (default 60; nil for ever).
+    ///   - maxReconnectAttempts: Failures in a row per server (default 60; nil for ever).
     ///   - retryOnFailedConnect: Keep trying a failed first connect in the background.
     ///   - pingInterval: Keep-alive interval (default 2 min).
     ///   - maxPingsOut: Unanswered PINGs before stale (default 2).

@@ -63,7 +63,8 @@ struct ServerPool {
         }
     }
 
-    /// Notes a failure; returns true when the same auth error happened twice in a row there.
+    /// Notes a failure; the server leaves the pool at its `maxAttempts`-th failure in a row (its
+    /// first, with a limit of 0). Returns true when the same auth error happened twice in a row there.
     mutating func failed(_ url: ServerURL, error: NATSError) -> Bool {
         var repeatedAuthError = false
         self.update(url) { entry in
@@ -75,7 +76,7 @@ struct ServerPool {
             entry.lastAuthError = isAuth ? error : nil
         }
         if let maxAttempts = self.maxAttempts {
-            self.entries.removeAll { $0.url.address == url.address && $0.failures > maxAttempts }
+            self.entries.removeAll { $0.url.address == url.address && $0.failures >= maxAttempts }
         }
         return repeatedAuthError
     }
