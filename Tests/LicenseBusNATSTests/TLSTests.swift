@@ -219,6 +219,27 @@ struct TLSTests {
         await connection.close()
     }
 
+    @Test(
+        "a server that ends the session right after the TLS handshake fails the connect at once, whatever way it ends",
+        arguments: ["close_notify", "abrupt", "junk"]
+    )
+    func endAfterHandshake(ending: String) async throws {
+        let peer = try TLSHandshakeThenEnd(ending: ending, files: self.files)
+        defer { peer.stop() }
+        let start = ContinuousClock.now
+        let error = await connectError(
+            try testConfiguration("tls://localhost:\(peer.port)") {
+                $0.tlsCAFile = self.files.path("ca.pem")
+                $0.connectTimeout = .seconds(5)
+            }
+        )
+        // Junk is a TLS failure, unless the reset of the closing socket overtakes it.
+        let codes: [NATSError.Code] = ending == "junk" ? [.tlsFailed, .connectionFailed] : [.connectionFailed]
+        #expect(error.map { codes.contains($0.code) } == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - start < .seconds(2), "took \(ContinuousClock.now - start)")
+        #expect(peer.handshakes() == 1)
+    }
+
     @Test("server restarted: reconnect over TLS with subscriptions restored")
     func reconnectOverTLS() async throws {
         let server = try NATSServerProcess(configuration: tlsServerConfiguration())
@@ -235,5 +256,66 @@ struct TLSTests {
         #expect(await subscription.collect(1).first?.string == "still secure")
         #expect(connection.statistics.reconnects == 1)
         await connection.close()
+    }
+}
+
+/// A TLS peer in Python's `ssl`: it sends a NATS INFO asking for TLS, completes the handshake,
+/// then ends the session with a `close_notify`, by closing the socket without one (`abrupt`), or
+/// by writing bytes that are not a TLS record (`junk`).
+private final class TLSHandshakeThenEnd: Sendable {
+    let port: Int
+    private let process: Process
+    private let output: FileHandle
+
+    init(ending: String, files: TestCertificates) throws {
+        let script = """
+            import os, socket, ssl, sys
+            listener = socket.create_server(("127.0.0.1", 0))
+            print(listener.getsockname()[1], flush=True)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[2], sys.argv[3])
+            while True:
+                raw, _ = listener.accept()
+                raw.sendall(b'INFO {"server_id":"PY","version":"2.99.0","proto":1,"tls_required":true}\\r\\n')
+                secure = context.wrap_socket(raw, server_side=True)
+                print("handshake", flush=True)
+                if sys.argv[1] == "close_notify":
+                    secure.unwrap().close()
+                    continue
+                descriptor = secure.detach()
+                if sys.argv[1] == "junk":
+                    os.write(descriptor, b"not a TLS record\\r\\n" * 8)
+                os.close(descriptor)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, ending, files.path("server.pem"), files.path("server.key")]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        self.process = process
+        self.output = pipe.fileHandleForReading
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let byte = self.output.readData(ofLength: 1)
+            guard !byte.isEmpty else { throw CocoaError(.fileReadCorruptFile) }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        self.port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// Handshakes completed so far (the peer is stopped first, so its output is all there).
+    func handshakes() -> Int {
+        self.stop()
+        let rest = String(decoding: self.output.readDataToEndOfFile(), as: UTF8.self)
+        return rest.components(separatedBy: "handshake").count - 1
+    }
+
+    /// Kills the peer (SIGKILL: a child of the test process may inherit SIGTERM blocked).
+    func stop() {
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
     }
 }

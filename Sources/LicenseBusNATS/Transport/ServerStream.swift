@@ -156,10 +156,12 @@ final class ServerStream {
 }
 
 extension NATSError {
-    /// The NATS error for a TLS failure: verification causes keep their own codes.
+    /// The NATS error for a TLS failure: verification causes keep their own codes; a server that
+    /// ends the session (`close_notify`) is a lost connection, as a plain socket's end is.
     init(tls error: CryptoError) {
         let detail = error.underlying.map { " (\($0))" } ?? ""
         switch error.code {
+        case .closed: self.init(.connectionFailed, error.message)
         case .certificateExpired: self.init(.tlsCertificateExpired, error.message)
         case .unknownAuthority: self.init(.tlsUnknownAuthority, error.message)
         case .hostnameMismatch: self.init(.tlsHostnameMismatch, error.message)
