@@ -259,6 +259,9 @@ struct TLSTests {
     }
 }
 
+/// The Python TLS peer ended before it listened.
+private struct TLSPeerExited: Error {}
+
 /// A TLS peer in Python's `ssl`: it sends a NATS INFO asking for TLS, completes the handshake,
 /// then ends the session with a `close_notify`, by closing the socket without one (`abrupt`), or
 /// by writing bytes that are not a TLS record (`junk`).
@@ -298,7 +301,7 @@ private final class TLSHandshakeThenEnd: Sendable {
         var line = ""
         while !line.hasSuffix("\n") {
             let byte = self.output.readData(ofLength: 1)
-            guard !byte.isEmpty else { throw CocoaError(.fileReadCorruptFile) }
+            guard !byte.isEmpty else { throw TLSPeerExited() }
             line += String(decoding: byte, as: UTF8.self)
         }
         self.port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
