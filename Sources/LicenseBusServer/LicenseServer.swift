@@ -66,7 +66,8 @@ public final class LicenseServer: Sendable {
     }
 
     /// Runs until the task is cancelled, then drains the NATS connection.
-    /// - Throws: ``NATSError`` for a NATS setting that cannot work (the connection itself retries for ever).
+    /// - Throws: ``NATSError`` for a NATS setting that cannot work (the connection itself retries
+    ///   for ever), or `connection_closed` when the connection closed without being asked to.
     public func run() async throws {
         let logger = self.configuration.logger
         // A replier: each request is answered from memory by a handler on the connection's I/O
@@ -88,6 +89,11 @@ public final class LicenseServer: Sendable {
             group.addTask { await self.logEvents(of: connection) }
             await group.next()
             group.cancelAll()
+        }
+        // Only a stop asked for is clean: a connection that closed by itself ends the server
+        // with its error, so that a supervisor restarts it.
+        if !Task.isCancelled, connection.isClosed {
+            throw NATSError(.connectionClosed, "the NATS connection closed and will not reconnect")
         }
         try? await connection.drain(timeout: .seconds(5))
         logger.log(.info, "stopped")

@@ -2,11 +2,16 @@ public import LicenseBusCore
 public import LicenseBusNATS
 
 extension Settings {
+    /// The wait before a server that refused the credentials is tried again: long enough that a
+    /// fleet with a wrong password does not hammer the broker, short enough to join soon after a fix.
+    public static let authErrorRetryWait: Duration = .seconds(10)
+
     /// The NATS settings of SPEC §7: `NATS_URL` (comma-separated, `user:pass@` or `token@`
     /// allowed), `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`, `NATS_NKEY_SEED_FILE` (a user seed) and
     /// `NATS_CREDS` (a credentials file), both in files of mode 0600 or stricter, and TLS:
     /// `NATS_CA`, `NATS_CERT`, `NATS_KEY` (mode 0600 or stricter), `NATS_TLS_FIRST`; for a
-    /// long-running program that connects in the background and reconnects for ever.
+    /// long-running program that connects in the background and reconnects for ever, also past
+    /// refused credentials (every ``authErrorRetryWait``), so it joins once an operator mends them.
     /// - Parameter name: The connection name shown by the server.
     /// - Returns: The NATS configuration.
     /// - Throws: ``SettingsError`` naming `NATS_URL` when a URL is not valid; `NATS_NKEY_SEED_FILE`,
@@ -27,7 +32,8 @@ extension Settings {
             token: self.value("NATS_TOKEN"),
             name: name,
             maxReconnectAttempts: nil,
-            retryOnFailedConnect: true
+            retryOnFailedConnect: true,
+            authErrorRetryWait: Self.authErrorRetryWait
         )
         if let path = self.value("NATS_NKEY_SEED_FILE") {
             configuration.nkeySeed = try Self.parseSecretFile(path, setting: "NATS_NKEY_SEED_FILE") {

@@ -122,6 +122,39 @@ struct FakeServerTests {
         #expect(accepted <= 3)
     }
 
+    @Test(
+        "with authErrorRetryWait, refused credentials are tried again at that wait, and the connection joins once they pass"
+    )
+    func authErrorRetry() async throws {
+        // The first session ends after its handshake; the next four connections are refused;
+        // the sixth is accepted.
+        let server = try FakeServer { connection, index in
+            if index == 1 || index >= 6 {
+                try connection.handshake()
+                if index >= 6 { _ = try? connection.read(until: "never", timeout: 5) }
+                return
+            }
+            connection.send(FakeServer.info)
+            try connection.read(until: "PING\r\n")
+            connection.send("-ERR 'Authorization Violation'\r\n")
+        }
+        let start = ContinuousClock.now
+        let connection = try await NATSConnection.connect(
+            try testConfiguration(server.url) { $0.authErrorRetryWait = .milliseconds(300) }
+        )
+        let log = EventLog(connection)
+        #expect(await eventually(timeout: .seconds(5)) { server.acceptedCount >= 6 && connection.isConnected })
+        let elapsed = ContinuousClock.now - start
+        #expect(!connection.isClosed)
+        // The first retry comes at the reconnect wait (100 ms), each of the four after a refusal 300 ms later.
+        #expect(elapsed >= .milliseconds(1200), "joined after \(elapsed)")
+        let refusals = log.all.filter {
+            if case .connectFailed(_, let error) = $0 { error.code == .authorizationViolation } else { false }
+        }
+        #expect(refusals.count == 4)
+        await connection.close()
+    }
+
     @Test("INFO with connect_urls mid-stream adds servers; lame duck mode is reported")
     func infoMidStream() async throws {
         let server = try FakeServer { connection, _ in

@@ -97,6 +97,34 @@ struct CommandTests {
     }
 
     @Test(
+        "license-server whose NATS credentials the broker refuses keeps trying, says so, and still exits 0 on SIGTERM"
+    )
+    func serverWithRefusedCredentials() async throws {
+        let broker = try Broker()
+        let folder = try TemporaryDirectory()
+        let licenseFile = try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-refused"))
+        let (unknownSeed, _) = try NKeySeed.generateUser()
+        var environment = try self.serverEnvironment(broker, licenseFile: licenseFile)
+        environment["NATS_NKEY_SEED_FILE"] = try folder.write("unknown.nk", unknownSeed + "\n", mode: 0o600)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.server)
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // Two refusals in a row closed the connection before, and the server stopped with status 0.
+        try await Task.sleep(for: .seconds(3))
+        #expect(process.isRunning)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("authorization_violation"), "\(log)")
+        #expect(log.contains("(retrying)"))
+        #expect(!log.contains(unknownSeed))
+    }
+
+    @Test(
         "license-client status: exit 1 and community with no key file; fetch then status: exit 0 with the SPEC fields"
     )
     func clientStatusAndFetch() async throws {
@@ -274,6 +302,14 @@ struct NATSSettingsTests {
         }
         #expect(badError?.setting == "NATS_NKEY_SEED_FILE")
         #expect(badError?.message.contains(seed) == false)
+    }
+
+    @Test("the programs' NATS settings reconnect for ever, also past refused credentials")
+    func reconnectForEver() throws {
+        let configuration = try Settings(environment: [:]).natsConfiguration(name: "t")
+        #expect(configuration.maxReconnectAttempts == nil)
+        #expect(configuration.retryOnFailedConnect)
+        #expect(configuration.authErrorRetryWait == Settings.authErrorRetryWait)
     }
 
     @Test("NATS_CREDS: a 0600 credentials file is used; one readable by others is refused naming the setting")

@@ -44,6 +44,11 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     public var maxReconnectAttempts: Int?
     /// Whether a first connect that fails keeps trying in the background instead of throwing.
     public var retryOnFailedConnect: Bool
+    /// nil: the same authorization error twice in a row from a server closes the connection, as
+    /// the official clients do. A duration: such errors do not close it; a server that refused the
+    /// credentials is tried again after this wait (for programs that must not give up while an
+    /// operator mends the broker's users).
+    public var authErrorRetryWait: Duration?
     /// Interval of our keep-alive PINGs.
     public var pingInterval: Duration
     /// Unanswered keep-alive PINGs after which the connection counts as stale.
@@ -92,6 +97,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     ///   - reconnectJitterTLS: Random extra wait with TLS (default 1 s).
     ///   - maxReconnectAttempts: Failures in a row per server (default 60; nil for ever).
     ///   - retryOnFailedConnect: Keep trying a failed first connect in the background.
+    ///   - authErrorRetryWait: Keep trying after repeated authorization errors, this long apart
+    ///     (default nil: close).
     ///   - pingInterval: Keep-alive interval (default 2 min).
     ///   - maxPingsOut: Unanswered PINGs before stale (default 2).
     ///   - reconnectBufferSize: Publish bytes kept while disconnected (default 8 MiB).
@@ -120,6 +127,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         reconnectJitterTLS: Duration = .seconds(1),
         maxReconnectAttempts: Int? = 60,
         retryOnFailedConnect: Bool = false,
+        authErrorRetryWait: Duration? = nil,
         pingInterval: Duration = .seconds(120),
         maxPingsOut: Int = 2,
         reconnectBufferSize: Int = 8 * 1024 * 1024,
@@ -148,6 +156,7 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
         self.reconnectJitterTLS = reconnectJitterTLS
         self.maxReconnectAttempts = maxReconnectAttempts
         self.retryOnFailedConnect = retryOnFailedConnect
+        self.authErrorRetryWait = authErrorRetryWait
         self.pingInterval = pingInterval
         self.maxPingsOut = maxPingsOut
         self.reconnectBufferSize = reconnectBufferSize

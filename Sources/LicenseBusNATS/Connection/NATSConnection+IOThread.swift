@@ -23,7 +23,11 @@ extension NATSConnection {
                 break
             }
             if let last = server.lastAttempt {
-                let wait = self.configuration.reconnectWait - last.duration(to: .now)
+                let pause =
+                    server.lastAuthError == nil
+                    ? self.configuration.reconnectWait
+                    : self.configuration.authErrorRetryWait ?? self.configuration.reconnectWait
+                let wait = pause - last.duration(to: .now)
                 let maxJitter =
                     self.configuration.wantsTLS
                     ? self.configuration.reconnectJitterTLS : self.configuration.reconnectJitter
@@ -52,7 +56,7 @@ extension NATSConnection {
                 let firstPassFailed =
                     !hasConnected && !self.configuration.retryOnFailedConnect
                     && (failuresInPass >= pool.entries.count || needsOperator)
-                if repeatedAuthError || firstPassFailed {
+                if (repeatedAuthError && self.configuration.authErrorRetryWait == nil) || firstPassFailed {
                     self.perform(self.state.withLock { $0.close(reason: error) })
                     break
                 }
