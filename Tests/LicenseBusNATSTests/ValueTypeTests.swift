@@ -195,9 +195,11 @@ struct ConnectionStateTests {
         #expect(isWake(try publish("4")))
     }
 
-    @Test("a caller's direct write: its buffer comes back as the next queue; unsent bytes go before later ones")
-    func directWrites() throws {
-        let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
+    /// A connected state whose session lets callers write to a socket connected to `server`.
+    private static func sessionWithDirectSocket(
+        to server: FakeServer,
+        _ configuration: NATSConfiguration
+    ) throws -> ConnectionState {
         let socket = try TCPSocket.connect(
             host: "127.0.0.1",
             port: server.port,
@@ -205,9 +207,16 @@ struct ConnectionStateTests {
             wake: try WakeSignal(),
             isClosed: { false }
         )
-        var state = ConnectionState(configuration: NATSConfiguration())
+        var state = ConnectionState(configuration: configuration)
         _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
         state.startSession(directSocket: socket)
+        return state
+    }
+
+    @Test("a caller's direct write: its buffer comes back as the next queue; unsent bytes go before later ones")
+    func directWrites() throws {
+        let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
+        var state = try Self.sessionWithDirectSocket(to: server, NATSConfiguration())
         func publish(_ text: String) throws {
             try Array(text.utf8).withUnsafeBytes {
                 try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
@@ -251,18 +260,9 @@ struct ConnectionStateTests {
     @Test("the outbound limit counts the batch being written, by the I/O thread or by a caller, until it is written")
     func limitCountsTheBatch() throws {
         let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
-        let socket = try TCPSocket.connect(
-            host: "127.0.0.1",
-            port: server.port,
-            timeout: .seconds(2),
-            wake: try WakeSignal(),
-            isClosed: { false }
-        )
         var configuration = NATSConfiguration()
         configuration.outboundBufferLimit = 100
-        var state = ConnectionState(configuration: configuration)
-        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
-        state.startSession(directSocket: socket)
+        var state = try Self.sessionWithDirectSocket(to: server, configuration)
         // 40 payload bytes and the 41 bytes allowed for the command fit the limit once.
         func publish() throws {
             try [UInt8](repeating: 0x61, count: 40).withUnsafeBytes {
