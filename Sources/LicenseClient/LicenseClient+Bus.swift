@@ -61,15 +61,18 @@ extension LicenseClient {
         } while self.state.withLock({ $0.license == nil }) && ContinuousClock.now < deadline
     }
 
-    /// Asks again after each reconnect, so an instance catches up after an outage. A failed
-    /// connect attempt is logged when its error differs from the last one logged (an outage
-    /// does not fill the host app's log), and again after the next connection.
+    /// Asks again after each connection, the first included, so an instance catches up after an
+    /// outage, and one that first reaches the broker after its start-up wait (broker down, or its
+    /// credentials refused until an operator mended them) need not wait for the next periodic
+    /// publish. A failed connect attempt is logged when its error differs from the last one logged
+    /// (an outage does not fill the host app's log), and again after the next connection.
     func watchEvents(of connection: NATSConnection) async {
         var failures = ConnectFailureLog()
         for await event in connection.events {
             switch event {
             case .connected:
                 failures.connected()
+                await self.askForLicense(on: connection, until: .now.advanced(by: .seconds(2)))
             case .reconnected(let server):
                 failures.connected()
                 self.configuration.logger.log(.info, "reconnected to NATS", fields: [("server", server)])

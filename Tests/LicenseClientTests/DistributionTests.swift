@@ -144,6 +144,37 @@ struct DistributionTests {
         }
     }
 
+    @Test("an instance whose NKey the broker refuses keeps trying, and turns enterprise once the broker lets it in")
+    func refusedThenMended() async throws {
+        let folder = try TemporaryDirectory()
+        let (seedText, seed) = try NKeySeed.generateUser()
+        let seedFile = try folder.write("newcomer.nk", seedText + "\n", mode: 0o600)
+        var broker = try Broker()
+        let port = broker.process.port
+        let server = try RunningServer(
+            broker: broker,
+            licenseFile: try folder.write("license.jwt", try LicenseFactory.token(jti: "lic-mended"))
+        )
+        var environment = broker.environment(.instance)
+        environment["NATS_NKEY_SEED_FILE"] = seedFile
+        var nats = try Settings(environment: environment).natsConfiguration(name: "newcomer")
+        nats.reconnectWait = .milliseconds(100)
+        nats.authErrorRetryWait = .milliseconds(300)
+        let log = MemoryLogSink()
+        let client = try makeClient(broker: nil, folder: folder, waitTimeout: .seconds(1), log: log, nats: nats)
+        await client.start()
+        #expect(client.status.state == .community(reason: nil))
+        try await Task.sleep(for: .seconds(1))  // refused again and again, never closed
+        #expect(log.text.contains("authorization_violation"), "\(log.text)")
+        // The operator adds the instance's key: the broker restarts on the same port.
+        broker.process.stop()
+        broker = try Broker(port: port, instanceKey: seed.publicKey)
+        #expect(await eventually(timeout: .seconds(15)) { client.status.state == .enterprise })
+        #expect(client.status.license?.claims.licenseID == "lic-mended")
+        await client.stop()
+        await server.stop()
+    }
+
     @Test("an instance user of the shipped broker configuration cannot publish license.key nor answer license.key.get")
     func brokerPermissions() async throws {
         let broker = try Broker()

@@ -38,15 +38,20 @@ struct Broker {
 
     let process: NATSServerProcess
 
-    init() throws {
+    /// Starts the broker.
+    /// - Parameters:
+    ///   - port: Its client port, or nil for a free one.
+    ///   - instanceKey: The public NKey of the instance user (default: that of ``seed(_:)``).
+    init(port: Int? = nil, instanceKey: String? = nil) throws {
         let certificates = TestCertificates.shared
         self.process = try NATSServerProcess(
             configuration: try Fixtures.text("config/nats-server.conf"),
+            port: port,
             environment: [
                 "LICENSE_BUS_TLS_CERT": certificates.path("server.pem"),
                 "LICENSE_BUS_TLS_KEY": certificates.path("server.key"),
                 "LICENSE_SERVER_NKEY": Self.seed(.licenseServer).publicKey,
-                "INSTANCE_NKEY": Self.seed(.instance).publicKey,
+                "INSTANCE_NKEY": instanceKey ?? Self.seed(.instance).publicKey,
             ]
         )
     }
@@ -135,17 +140,19 @@ final class RunningServer: Sendable {
     }
 }
 
-/// A client of the test broker, with a memory log and an optional injected clock.
+/// A client of the test broker (or of `nats` when given), with a memory log and an optional
+/// injected clock.
 func makeClient(
     broker: Broker?,
     folder: TemporaryDirectory,
     waitTimeout: Duration = .seconds(3),
     clock: TestClock? = nil,
     log: MemoryLogSink = MemoryLogSink(),
-    deadPort: Int? = nil
+    deadPort: Int? = nil,
+    nats given: NATSConfiguration? = nil
 ) throws -> LicenseClient {
     let nats =
-        try broker?.natsConfiguration(.instance)
+        try given ?? broker?.natsConfiguration(.instance)
         ?? NATSConfiguration(
             servers: [try ServerURL("nats://127.0.0.1:\(deadPort ?? 1)")],
             reconnectWait: .milliseconds(100),
