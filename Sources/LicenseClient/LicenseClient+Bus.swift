@@ -70,12 +70,11 @@ extension LicenseClient {
         var failures = ConnectFailureLog()
         for await event in connection.events {
             switch event {
-            case .connected:
+            case .connected, .reconnected:
                 failures.connected()
-                await self.askForLicense(on: connection, until: .now.advanced(by: .seconds(2)))
-            case .reconnected(let server):
-                failures.connected()
-                self.configuration.logger.log(.info, "reconnected to NATS", fields: [("server", server)])
+                if case .reconnected(let server) = event {
+                    self.configuration.logger.log(.info, "reconnected to NATS", fields: [("server", server)])
+                }
                 await self.askForLicense(on: connection, until: .now.advanced(by: .seconds(2)))
             case .disconnected(let error):
                 self.configuration.logger.log(.info, "NATS disconnected: \(error.message); the license state is kept")
