@@ -90,6 +90,31 @@ final class FakeConnection: @unchecked Sendable {
         return self.received
     }
 
+    /// Reads until the bytes received (after earlier reads) end with `marker`, and returns them as
+    /// bytes: for transfers too large to search as text after every read.
+    func readBytes(endingWith marker: String, timeout: TimeInterval) throws -> [UInt8] {
+        let deadline = Date().addingTimeInterval(timeout)
+        let suffix = Array(marker.utf8)
+        var bytes = Array(self.received.utf8)
+        self.received = ""
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while !bytes.ends(with: suffix) {
+            guard Date() < deadline else { throw FakeServerError.timeout(marker, "\(bytes.count) bytes") }
+            var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 50) > 0 else { continue }
+            let count = recv(self.descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { throw FakeServerError.closed("\(bytes.count) bytes") }
+            bytes += buffer[0..<count]
+        }
+        return bytes
+    }
+
+    /// Sets the socket's receive buffer (`SO_RCVBUF`), so that a client's writes fill it soon.
+    func setReceiveBuffer(_ size: Int32) {
+        var value = size
+        _ = setsockopt(self.descriptor, SOL_SOCKET, SO_RCVBUF, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// Reads and drops up to `count` bytes, for at most `timeout`; returns how many came.
     @discardableResult
     func discard(upTo count: Int, timeout: TimeInterval) -> Int {
@@ -122,6 +147,13 @@ final class FakeConnection: @unchecked Sendable {
     func close() {
         shutdown(self.descriptor, Int32(SHUT_RDWR))
         Foundation.close(self.descriptor)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether the bytes end with `suffix`.
+    func ends(with suffix: [UInt8]) -> Bool {
+        self.count >= suffix.count && self[(self.count - suffix.count)...].elementsEqual(suffix)
     }
 }
 

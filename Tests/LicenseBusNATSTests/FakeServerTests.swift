@@ -251,6 +251,63 @@ struct FakeServerTests {
         #expect(elapsed >= .milliseconds(250) && elapsed < .milliseconds(1500), "took \(elapsed)")
     }
 
+    @Test("bulk publishers writing into a full socket: every operation arrives once, whole and in order")
+    func bulkWritesIntoAFullSocket() async throws {
+        let received = Locked<[UInt8]>([])
+        let server = try FakeServer { connection, _ in
+            try connection.handshake()
+            connection.setReceiveBuffer(64 * 1024)
+            // The socket fills while the server reads nothing; then it takes all up to the flush.
+            Thread.sleep(forTimeInterval: 0.3)
+            let bytes = try connection.readBytes(endingWith: "PING\r\n", timeout: 30)
+            received.withLock { $0 = bytes }
+            connection.send("PONG\r\n")
+            _ = try? connection.read(until: "never", timeout: 5)
+        }
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let count = 30_000
+        let filler = [UInt8](repeating: UInt8(ascii: "y"), count: 188)
+        // Two publishers at once, so bytes are also queued while the other one writes.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for publisher in 0..<2 {
+                group.addTask {
+                    for index in 0..<count {
+                        let digits = String(index)
+                        let tag = Array(
+                            "p\(publisher)-\(String(repeating: "0", count: 8 - digits.count))\(digits)-".utf8
+                        )
+                        try connection.publish(tag + filler, to: "bulk")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await connection.flush(timeout: .seconds(30))
+        let bytes = received.withLock { $0 }
+        let header = Array("PUB bulk 200\r\n".utf8)
+        let operation = header.count + 202
+        var position = 0
+        var next = [0, 0]
+        var fault: String?
+        while fault == nil && position + operation <= bytes.count {
+            let body = position + header.count
+            let tag = String(decoding: bytes[body..<(body + 11)], as: UTF8.self)
+            let publisher = tag.dropFirst().first.flatMap { Int(String($0)) }
+            if !bytes[position..<body].elementsEqual(header) || bytes[body + 200] != 13 || bytes[body + 201] != 10 {
+                fault = "no whole PUB at byte \(position)"
+            } else if let publisher, publisher < 2, Int(tag.dropFirst(3)) == next[publisher] {
+                next[publisher] += 1
+            } else {
+                fault = "\(tag) at byte \(position), expected the next of \(next)"
+            }
+            position += operation
+        }
+        #expect(fault == nil)
+        #expect(next == [count, count])
+        #expect(String(decoding: bytes[min(position, bytes.count)...], as: UTF8.self) == "PING\r\n")
+        await connection.close()
+    }
+
     @Test(
         "a server that stops reading: publish fails with buffer_full at the outbound limit, flush and drain end at their timeouts, close returns at once though a write is stuck"
     )

@@ -195,35 +195,17 @@ struct ConnectionStateTests {
         #expect(isWake(try publish("4")))
     }
 
-    /// A connected state whose session lets callers write to a socket connected to `server`.
-    private static func sessionWithDirectSocket(
-        to server: FakeServer,
-        _ configuration: NATSConfiguration
-    ) throws -> ConnectionState {
-        let socket = try TCPSocket.connect(
-            host: "127.0.0.1",
-            port: server.port,
-            timeout: .seconds(2),
-            wake: try WakeSignal(),
-            isClosed: { false }
-        )
-        var state = ConnectionState(configuration: configuration)
-        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
-        state.startSession(directSocket: socket)
-        return state
-    }
-
     @Test("a caller's direct write: its buffer comes back as the next queue; unsent bytes go before later ones")
     func directWrites() throws {
         let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
-        var state = try Self.sessionWithDirectSocket(to: server, NATSConfiguration())
+        var state = try ConnectionState.sessionWithDirectSocket(to: server, NATSConfiguration())
         func publish(_ text: String) throws {
             try Array(text.utf8).withUnsafeBytes {
                 try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
             }
         }
         func written(_ handoff: ConnectionState.WriteHandoff) -> ([UInt8], UInt64)? {
-            if case .write(let bytes, _, let generation) = handoff { (bytes, generation) } else { nil }
+            if case .write(let bytes, _, _, _, let generation) = handoff { (bytes, generation) } else { nil }
         }
         try publish("1")
         let (firstBytes, firstGeneration) = try #require(written(state.handOff(direct: true)))
@@ -232,9 +214,11 @@ struct ConnectionStateTests {
         let firstCount = firstBytes.count
         let firstStorage = firstBytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
         // Handed over as the writer does: nothing else holds the buffer, so it can be reused.
+        var handedBack = consume firstBytes
         let wakeAfterFirst = state.finishDirectWrite(
-            consume firstBytes,
-            unsent: firstCount,
+            &handedBack,
+            sent: firstCount,
+            bulk: false,
             generation: firstGeneration
         )
         #expect(!wakeAfterFirst)
@@ -248,13 +232,15 @@ struct ConnectionStateTests {
         let whileWriting = state.handOff(direct: true)
         #expect(written(whileWriting) == nil)
         #expect({ if case .wake = whileWriting { true } else { false } }())
-        let wakeAgain = state.finishDirectWrite(second.0, unsent: 9, generation: second.1)
+        var secondBytes = second.0
+        let wakeAgain = state.finishDirectWrite(&secondBytes, sent: 9, bulk: false, generation: second.1)
         #expect(!wakeAgain)
-        #expect(String(decoding: state.outbound, as: UTF8.self) == "2\r\nPUB s 1\r\n3\r\n")
+        #expect(state.unsentText == "2\r\nPUB s 1\r\n3\r\n")
         state.startSession(directSocket: nil)
-        let wakeAfterStale = state.finishDirectWrite(Array("late".utf8), unsent: 0, generation: second.1)
+        var late = Array("late".utf8)
+        let wakeAfterStale = state.finishDirectWrite(&late, sent: 0, bulk: false, generation: second.1)
         #expect(!wakeAfterStale)
-        #expect(String(decoding: state.outbound, as: UTF8.self) == "2\r\nPUB s 1\r\n3\r\n")
+        #expect(state.unsentText == "2\r\nPUB s 1\r\n3\r\n")
     }
 
     @Test("the outbound limit counts the batch being written, by the I/O thread or by a caller, until it is written")
@@ -262,7 +248,7 @@ struct ConnectionStateTests {
         let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
         var configuration = NATSConfiguration()
         configuration.outboundBufferLimit = 100
-        var state = try Self.sessionWithDirectSocket(to: server, configuration)
+        var state = try ConnectionState.sessionWithDirectSocket(to: server, configuration)
         // 40 payload bytes and the 41 bytes allowed for the command fit the limit once.
         func publish() throws {
             try [UInt8](repeating: 0x61, count: 40).withUnsafeBytes {
@@ -278,12 +264,12 @@ struct ConnectionStateTests {
         inflight.removeAll()
         #expect(!state.takeQueue(into: &inflight, releasing: true))
         try publish()
-        guard case .write(let bytes, _, let generation) = state.handOff(direct: true) else {
+        guard case .write(var bytes, _, _, _, let generation) = state.handOff(direct: true) else {
             Issue.record("a caller should write the queue")
             return
         }
         #expect(throws: NATSError(.bufferFull, "")) { try publish() }
-        _ = state.finishDirectWrite(bytes, unsent: bytes.count, generation: generation)
+        _ = state.finishDirectWrite(&bytes, sent: bytes.count, bulk: false, generation: generation)
         try publish()
     }
 

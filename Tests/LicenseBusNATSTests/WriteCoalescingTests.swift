@@ -49,13 +49,16 @@ struct WriteCoalescingTests {
         var state = try self.connectedState(window: .seconds(60))
         let opened = MonotonicTime.now
         #expect(try self.publish("1", &state))
-        let end = try #require(state.openCoalescingWindow(at: opened))
+        let deadline = state.gatheringDeadline(at: opened, afterBatch: false)
+        let end = try #require(deadline)
         #expect(end > opened.advanced(byNanoseconds: 59_000_000_000))
-        #expect(state.openCoalescingWindow(at: end) == nil)
+        let afterEnd = state.gatheringDeadline(at: end, afterBatch: false)
+        #expect(afterEnd == nil)
         #expect(try !self.publish("2", &state))
         // A flush's PING (or a SUB, an UNSUB, a request) may not wait: the waiting I/O thread is woken.
         #expect(Self.isWake(state.handOff(direct: false)))
-        #expect(state.openCoalescingWindow(at: opened) == nil)
+        let afterFlush = state.gatheringDeadline(at: opened, afterBatch: false)
+        #expect(afterFlush == nil)
         #expect(!Self.isWake(state.handOff(direct: false)))
         var inflight: [UInt8] = []
         #expect(state.takeQueue(into: &inflight, releasing: false))
@@ -64,20 +67,99 @@ struct WriteCoalescingTests {
         #expect(!state.takeQueue(into: &inflight, releasing: true))
         // The next publish opens a new window; taking the queue closes it.
         #expect(try self.publish("3", &state))
-        #expect(state.openCoalescingWindow(at: MonotonicTime.now) != nil)
+        let reopened = state.gatheringDeadline(at: MonotonicTime.now, afterBatch: false)
+        #expect(reopened != nil)
         #expect(state.takeQueue(into: &inflight, releasing: false))
-        #expect(state.openCoalescingWindow(at: MonotonicTime.now) == nil)
+        let afterTaking = state.gatheringDeadline(at: MonotonicTime.now, afterBatch: false)
+        #expect(afterTaking == nil)
     }
 
     @Test("no window with a zero setting, and none once the connection is closing")
     func noWindow() throws {
         var immediate = try self.connectedState(window: .zero)
         #expect(try self.publish("1", &immediate))
-        #expect(immediate.openCoalescingWindow(at: MonotonicTime.now) == nil)
+        let unwindowed = immediate.gatheringDeadline(at: MonotonicTime.now, afterBatch: true)
+        #expect(unwindowed == nil)
         var closing = try self.connectedState(window: .seconds(60))
         #expect(try self.publish("1", &closing))
         closing.phase = .closed
-        #expect(closing.openCoalescingWindow(at: MonotonicTime.now) == nil)
+        let whileClosing = closing.gatheringDeadline(at: MonotonicTime.now, afterBatch: true)
+        #expect(whileClosing == nil)
+    }
+
+    @Test(
+        "a bulk publisher keeps the socket: a full socket leaves the rest in front, it tries again a batch later, the I/O thread stays out"
+    )
+    func bulkWriter() throws {
+        let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
+        var state = try ConnectionState.sessionWithDirectSocket(
+            to: server,
+            NATSConfiguration(writeCoalescing: .seconds(60))
+        )
+        var inflight: [UInt8] = []
+        _ = state.takeQueue(into: &inflight, releasing: false)
+        let payload = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
+        func publish() throws -> ConnectionState.WriteHandoff {
+            try payload.withUnsafeBytes {
+                try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
+            }
+            return state.handOff(direct: false, coalescing: true)
+        }
+        // The first publish wakes the idle I/O thread into a window; the one that fills a batch writes it.
+        #expect(Self.isWake(try publish()))
+        var handoff = try publish()
+        var published = 2
+        while case .none = handoff {
+            handoff = try publish()
+            published += 1
+        }
+        guard case .write(var batch, let from, _, let bulk, let generation) = handoff else {
+            Issue.record("the publish that fills a batch should write it")
+            return
+        }
+        #expect(from == 0 && bulk && batch.count >= ConnectionState.callerWriteThreshold)
+        // The socket took 100 bytes: the rest stays in front, and the I/O thread need not be woken.
+        let expected = String(decoding: batch[100...], as: UTF8.self)
+        #expect(!state.finishDirectWrite(&batch, sent: 100, bulk: true, generation: generation))
+        #expect(state.unsentText == expected)
+        // Within a batch of that, the publisher does not try again; past it, it writes from byte 100.
+        let retryAt = state.outbound.count + ConnectionState.callerWriteThreshold
+        while state.outbound.count + payload.count + 20 < retryAt {
+            guard case .none = try publish() else {
+                Issue.record("a publisher tried again before another batch joined the queue")
+                return
+            }
+        }
+        // With the first publish's window over, the I/O thread still leaves the queue to the
+        // publisher that wrote last, for a window after its write; without that write it takes it.
+        state.coalescingUntil = nil
+        var withoutBulkWrite = state
+        withoutBulkWrite.lastBulkWrite = nil
+        let taken = withoutBulkWrite.gatheringDeadline(at: MonotonicTime.now, afterBatch: false)
+        #expect(taken == nil)
+        let deadline = state.gatheringDeadline(at: MonotonicTime.now, afterBatch: false)
+        #expect(deadline.map { $0 > MonotonicTime.now.advanced(byNanoseconds: 59_000_000_000) } == true)
+        var retry = try publish()
+        while case .none = retry { retry = try publish() }
+        guard case .write(var second, let start, _, let secondBulk, let secondGeneration) = retry else {
+            Issue.record("the publisher should try again once another batch joined the queue")
+            return
+        }
+        #expect(start == 100 && secondBulk)
+        #expect(String(decoding: second[start...], as: UTF8.self).hasPrefix(expected))
+        #expect(!state.finishDirectWrite(&second, sent: start + 50, bulk: true, generation: secondGeneration))
+        let left = state.unsentText
+        // A flush's PING may not wait: the I/O thread takes the queue at once, from where the
+        // publisher stopped, with the PING last.
+        ClientCommand.ping(into: &state.outbound)
+        _ = state.handOff(direct: false)
+        let afterFlush = state.gatheringDeadline(at: MonotonicTime.now, afterBatch: true)
+        #expect(afterFlush == nil)
+        var written = 0
+        #expect(state.takeQueue(into: &inflight, written: &written))
+        #expect(written == start + 50)
+        #expect(String(decoding: inflight[written...], as: UTF8.self) == left + "PING\r\n")
+        #expect(published > 30)
     }
 
     @Test("against nats-server: a lone publish waits out the window; flush and close send what waits at once")

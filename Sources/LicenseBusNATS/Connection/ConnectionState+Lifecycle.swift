@@ -21,8 +21,9 @@ extension ConnectionState {
         self.deferredFlushes = []
         bytes += self.reconnectBuffer
         self.reconnectBuffer = []
-        bytes += self.outbound
+        bytes += self.outbound[self.outboundSent...]
         self.outbound = bytes
+        self.outboundSent = 0
         var effects: [Effect] = []
         if wasReconnecting {
             self.statistics.reconnects += 1
@@ -56,6 +57,7 @@ extension ConnectionState {
         }
         self.pongWaiters = []
         self.outbound = []
+        self.outboundSent = 0
         self.wakeRequested = false
         self.startSession(directSocket: nil)
         if wasConnected { effects.append(.event(.disconnected(error))) }

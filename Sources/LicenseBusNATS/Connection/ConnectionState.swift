@@ -50,8 +50,11 @@ struct ConnectionState {
 
     let configuration: NATSConfiguration
     var phase: Phase = .connecting
-    /// Whole operations for the current socket, taken by the I/O thread.
+    /// Operations for the current socket, taken by the I/O thread or a caller writing directly.
     var outbound: [UInt8] = []
+    /// How many bytes at the front of ``outbound`` a caller's direct write already sent: the
+    /// rest of that operation must be the next bytes on the socket.
+    var outboundSent = 0
     /// Publishes made while not connected, sent after resubscribing.
     var reconnectBuffer: [UInt8] = []
     /// Whether callers need not wake the I/O thread: a wake-up is already on its way, it is
@@ -69,6 +72,15 @@ struct ConnectionState {
     /// The end of the window in which publishes gather before the woken I/O thread takes them
     /// (nil: it takes the queue as soon as it runs).
     var coalescingUntil: MonotonicTime?
+    /// Bytes were queued that may not wait (a flush, a subscription, a PING): the I/O thread
+    /// takes the queue as soon as it runs, without gathering.
+    var writeNow = false
+    /// When a publisher last wrote a full batch itself; while it keeps doing so, the I/O thread
+    /// leaves the queue to it (see ``gatheringDeadline(at:afterBatch:)``).
+    var lastBulkWrite: MonotonicTime?
+    /// The queue size below which a publisher does not try another bulk write, after one that
+    /// found the socket full (so a full socket costs one `send` per batch, not per publish).
+    var bulkRetryAt = 0
     /// ``NATSConfiguration/writeCoalescing`` in nanoseconds, converted once.
     let coalescingNanoseconds: UInt64
     /// The subject of the last publish, known to be valid.
@@ -103,6 +115,7 @@ struct ConnectionState {
     /// - Parameter coalescing: Whether the bytes may wait up to
     ///   ``NATSConfiguration/writeCoalescing`` for more to join them (plain publishes).
     mutating func requestWake(coalescing: Bool = false) -> Bool {
+        if !coalescing { self.writeNow = true }
         if self.wakeRequested {
             guard !coalescing, self.coalescingUntil != nil else { return false }
             self.coalescingUntil = nil
@@ -157,8 +170,10 @@ struct ConnectionState {
         }
         let overhead = subject.utf8.count + (replyTo?.utf8.count ?? 0) + 40
         if self.phase == .connected {
+            let limit = self.configuration.outboundBufferLimit
+            if self.outbound.count + self.writingBatch + size + overhead > limit { self.compactOutbound() }
             let waiting = self.outbound.count + self.writingBatch
-            guard waiting + size + overhead <= self.configuration.outboundBufferLimit else {
+            guard waiting + size + overhead <= limit else {
                 throw NATSError(.bufferFull, "\(waiting) bytes already wait to be written")
             }
             ClientCommand.publish(

@@ -70,7 +70,8 @@ public struct NATSConfiguration: Sendable, CustomStringConvertible {
     /// TLS, where the I/O thread writes them). A full 32 KiB batch does not wait either: the
     /// publisher writes it itself, as libnats' publisher writes its full buffer. The bulk
     /// publisher then pays one wake-up per window, not one per handful of messages, which
-    /// matters most when it shares a core with the I/O thread.
+    /// matters most when it shares a core with the I/O thread; and while it keeps writing
+    /// batches, the I/O thread waits a window after its last one before it takes the queue.
     public var writeCoalescing: Duration
     /// Whether the server delivers our own publishes to our own subscriptions.
     public var echo: Bool

@@ -40,14 +40,14 @@ extension NATSConnection {
                 inflight.removeAll(keepingCapacity: true)
                 written = 0
                 let closed = self.state.withLock { state -> Bool in
-                    gatheringUntil = holdsWriter ? nil : state.openCoalescingWindow(at: .now)
-                    if gatheringUntil == nil {
-                        holdsWriter = state.takeQueue(into: &inflight, releasing: holdsWriter)
-                    }
+                    let afterBatch = holdsWriter
+                    if holdsWriter { state.releaseWriter() }
+                    gatheringUntil = state.gatheringDeadline(at: .now, afterBatch: afterBatch)
+                    holdsWriter = gatheringUntil == nil && state.takeQueue(into: &inflight, written: &written)
                     return state.isClosed
                 }
                 if closed {
-                    session.stream.finish(sending: inflight[...])
+                    session.stream.finish(sending: inflight[written...])
                     return NATSError.closed
                 }
             }
