@@ -47,6 +47,46 @@ struct ReconnectTests {
         await connection.close()
     }
 
+    @Test("a bulk publisher across a broker crash: the new session's stream stays whole")
+    func bulkPublisherAcrossCrash() async throws {
+        let server = try NATSServerProcess()
+        let connection = try await NATSConnection.connect(try testConfiguration(server.url))
+        let payload = [UInt8](repeating: UInt8(ascii: "b"), count: 200)
+        // Full speed, so batches are written by the publisher, often into a full socket.
+        let publishing = Task.detached {
+            var published = 0
+            while !Task.isCancelled {
+                do {
+                    try connection.publish(payload, to: "bulk")
+                    published += 1
+                } catch {
+                    try? await Task.sleep(for: .milliseconds(1))  // the reconnect buffer is full
+                }
+            }
+            return published
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        server.crash()
+        #expect(await eventually { !connection.isConnected })
+        try server.restart()
+        #expect(await eventually(timeout: .seconds(10)) { connection.isConnected })
+        try await Task.sleep(for: .milliseconds(200))
+        publishing.cancel()
+        let published = await publishing.value
+        // A torn or repeated operation would make the server drop the connection: it must still
+        // be on its first reconnect, and what it sends now must arrive.
+        let subscriber = try await NATSConnection.connect(try testConfiguration(server.url))
+        let marks = try subscriber.subscribe(to: "mark")
+        try await subscriber.flush()
+        try connection.publish(Array("end".utf8), to: "mark")
+        try await connection.flush(timeout: .seconds(10))
+        #expect(await marks.collect(1).map(\.string) == ["end"])
+        #expect(connection.statistics.reconnects == 1)
+        #expect(published > 10_000)
+        await subscriber.close()
+        await connection.close()
+    }
+
     @Test("events tell connected, disconnected, reconnected and closed, in order")
     func events() async throws {
         let server = try NATSServerProcess()

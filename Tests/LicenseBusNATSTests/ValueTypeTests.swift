@@ -243,6 +243,26 @@ struct ConnectionStateTests {
         #expect(state.unsentText == "2\r\nPUB s 1\r\n3\r\n")
     }
 
+    @Test("what a direct write left unsent dies with its session: the next one starts with its own first byte")
+    func partialWriteEndsWithSession() throws {
+        let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
+        var state = try ConnectionState.sessionWithDirectSocket(to: server, NATSConfiguration())
+        _ = try state.addSubscription(subject: "kept", queue: nil, buffer: SubscriptionBuffer(limit: 10))
+        try Array("lost".utf8).withUnsafeBytes {
+            try state.enqueuePublish(subject: "s", replyTo: nil, headers: nil, payload: $0)
+        }
+        guard case .write(var bytes, _, _, _, let generation) = state.handOff(direct: true) else {
+            Issue.record("a caller should write the queue")
+            return
+        }
+        _ = state.finishDirectWrite(&bytes, sent: 3, bulk: false, generation: generation)
+        #expect(state.outboundSent == 3)
+        _ = state.didDisconnect(NATSError(.connectionFailed, "gone"))
+        _ = state.didConnect(info: ServerInfo(), server: try ServerURL("nats://a:1"))
+        #expect(state.outboundSent == 0)
+        #expect(state.unsentText == "SUB kept 1\r\n")
+    }
+
     @Test("the outbound limit counts the batch being written, by the I/O thread or by a caller, until it is written")
     func limitCountsTheBatch() throws {
         let server = try FakeServer { connection, _ in _ = try? connection.read(until: "never", timeout: 5) }
