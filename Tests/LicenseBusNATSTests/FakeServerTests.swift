@@ -388,12 +388,7 @@ struct FakeServerTests {
             _ = try? connection.read(until: "never", timeout: 2)
         }
         let connection = try await NATSConnection.connect(try testConfiguration(server.url))
-        let start = ContinuousClock.now
-        let error = await #expect(throws: NATSError.self) {
-            try await connection.request([], to: "nobody.home", timeout: .seconds(5))
-        }
-        #expect(error?.code == .noResponders)
-        #expect(ContinuousClock.now - start < .seconds(1))
+        await connection.expectNoResponders(at: "nobody.home", within: .seconds(1))
         await connection.close()
     }
 

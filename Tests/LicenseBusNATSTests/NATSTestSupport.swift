@@ -1,5 +1,6 @@
 import LicenseBusNATS
 import LicenseBusTestSupport
+import Testing
 
 /// A configuration for tests: fast reconnects, the given server(s).
 func testConfiguration(
@@ -15,6 +16,23 @@ func testConfiguration(
     )
     configure(&configuration)
     return configuration
+}
+
+extension NATSConnection {
+    /// Expects a request to `subject` to fail with `no_responders` within `limit`, long before
+    /// its 5 s timeout.
+    func expectNoResponders(
+        at subject: String,
+        within limit: Duration,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        let start = ContinuousClock.now
+        let error = await #expect(throws: NATSError.self, sourceLocation: sourceLocation) {
+            try await self.request([], to: subject, timeout: .seconds(5))
+        }
+        #expect(error?.code == .noResponders, sourceLocation: sourceLocation)
+        #expect(ContinuousClock.now - start < limit, sourceLocation: sourceLocation)
+    }
 }
 
 extension NATSSubscription {
