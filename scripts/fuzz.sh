@@ -66,6 +66,9 @@ printf '\011INFO {"server_id":"a","max_payload":1048576,"headers":true}\r\nMSG s
 
 printf '{"iss":"https://vendor.example","aud":"ai-agent-os","sub":"c","jti":"l","iat":1767225600,"exp":4102444800,"grace":86400,"edition":"enterprise","features":["sso"],"limits":{"max_instances":5},"customer":"C","x":{"y":[1]}}' \
     >"$work/claims-corpus/seed"
+# A plain payload too, as vendors' tools write them: the fast path's input (LicenseClaims+Plain.swift).
+printf '{"iss":"https://vendor.example","aud":["ai-agent-os","x"],"sub":"c","jti":"l","iat":1767225600,"nbf":0,"exp":4102444800,"grace":86400,"edition":"enterprise","features":["sso","audit"],"limits":{"max_instances":5},"customer":"C"}' \
+    >"$work/claims-corpus/plain"
 
 cp license-samples/keys/vendor-test.pem license-samples/distribution.ring "$work/"
 cp license-samples/envelopes/*.jwe license-samples/licenses/*.jwt "$work/token-corpus/"

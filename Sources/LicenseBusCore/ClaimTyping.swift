@@ -22,14 +22,24 @@ enum Claim: CaseIterable {
         }
     }
 
-    private static let byShortName = allCases.map { (name: ShortName($0.name), claim: $0) }
-
     /// The claim whose name has the UTF-8 `name`, nil for any other name.
     init?(utf8 name: UnsafeRawBufferPointer) {
-        guard let short = ShortName(utf8: name), let match = Self.byShortName.first(where: { $0.name == short }) else {
-            return nil
+        guard let short = ShortName(utf8: name) else { return nil }
+        switch short {
+        case ShortName("iss"): self = .iss
+        case ShortName("aud"): self = .aud
+        case ShortName("sub"): self = .sub
+        case ShortName("jti"): self = .jti
+        case ShortName("iat"): self = .iat
+        case ShortName("nbf"): self = .nbf
+        case ShortName("exp"): self = .exp
+        case ShortName("grace"): self = .grace
+        case ShortName("edition"): self = .edition
+        case ShortName("features"): self = .features
+        case ShortName("limits"): self = .limits
+        case ShortName("customer"): self = .customer
+        default: return nil
         }
-        self = match.claim
     }
 }
 
@@ -79,10 +89,26 @@ enum ClaimSlot<Value> {
     }
 }
 
-/// `aud`: its product ids, and whether it was a single string rather than an array.
-struct Audience {
-    let values: [String]
-    let isSingle: Bool
+/// `aud`: one product id given as a string (kept without an array), or a non-empty array of them.
+enum Audience: Hashable {
+    case single(String)
+    case list([String])
+
+    /// The product ids.
+    var values: [String] {
+        switch self {
+        case .single(let value): [value]
+        case .list(let values): values
+        }
+    }
+
+    /// Whether `product` is one of the product ids.
+    func contains(_ product: String) -> Bool {
+        switch self {
+        case .single(let value): value == product
+        case .list(let values): values.contains(product)
+        }
+    }
 }
 
 /// Types claims from JSON values, naming the claim and the fault in every error.
@@ -111,11 +137,11 @@ enum ClaimTyping {
 
     static func audience(_ value: JSONValue?) throws(LicenseError) -> Audience {
         guard let value else { throw missing(.aud) }
-        if let single = value.stringValue { return Audience(values: [single], isSingle: true) }
+        if let single = value.stringValue { return .single(single) }
         guard let elements = value.arrayValue, !elements.isEmpty else {
             throw wrongType(.aud, value, "a string or a non-empty array of strings")
         }
-        return Audience(values: try strings(elements, claim: .aud), isSingle: false)
+        return .list(try strings(elements, claim: .aud))
     }
 
     static func features(_ value: JSONValue?) throws(LicenseError) -> [String] {

@@ -18,7 +18,7 @@ struct CompactToken {
     /// The trimmed token (the caller's string itself when there was nothing to trim).
     let text: String
     /// The byte range of each part (between the dots) in `text`'s UTF-8.
-    let ranges: [Range<Int>]
+    let ranges: PartRanges
 
     /// Splits `raw` (leading and trailing white space ignored) into exactly `partCount` parts.
     init(_ raw: String, partCount: Int, what: String) throws(LicenseError) {
@@ -36,8 +36,8 @@ struct CompactToken {
         if let trimmed { text = trimmed }
         // A no-op for native strings; a bridged one is made native once, not at each lending.
         text.makeContiguousUTF8()
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(partCount)
+        precondition(partCount <= PartRanges.capacity, "a compact token has at most five parts")
+        var ranges = PartRanges()
         text.withUTF8 { utf8 in
             guard let base = utf8.baseAddress else {
                 ranges.append(0..<0)

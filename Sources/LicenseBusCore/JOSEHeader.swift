@@ -21,15 +21,17 @@ struct JOSEHeader: Sendable, Hashable {
     private enum Member {
         case alg, enc, typ, cty, kid, crit
 
-        private static let byShortName = [
-            (name: ShortName("alg"), member: Self.alg), (ShortName("enc"), .enc), (ShortName("typ"), .typ),
-            (ShortName("cty"), .cty), (ShortName("kid"), .kid), (ShortName("crit"), .crit),
-        ]
-
         init?(utf8 name: UnsafeRawBufferPointer) {
-            guard let short = ShortName(utf8: name), let match = Self.byShortName.first(where: { $0.name == short })
-            else { return nil }
-            self = match.member
+            guard let short = ShortName(utf8: name) else { return nil }
+            switch short {
+            case ShortName("alg"): self = .alg
+            case ShortName("enc"): self = .enc
+            case ShortName("typ"): self = .typ
+            case ShortName("cty"): self = .cty
+            case ShortName("kid"): self = .kid
+            case ShortName("crit"): self = .crit
+            default: return nil
+            }
         }
     }
 
@@ -45,18 +47,32 @@ struct JOSEHeader: Sendable, Hashable {
     ///   - name: The part's name, for errors ("license header").
     /// - Throws: ``LicenseError/Code/malformed`` when they are not one JSON object.
     init(decoding bytes: UnsafeRawBufferPointer, part name: String) throws(LicenseError) {
-        var header = JOSEHeader()
+        self.init()
+        // Real headers are plain JSON, read fast; anything else is read again from the start.
+        if self.readPlain(bytes) { return }
+        self = JOSEHeader()
         let key = { (name: UnsafeRawBufferPointer) -> Key in
             Member(utf8: name).map(Key.member) ?? .other(String(decoding: name, as: UTF8.self))
         }
-        try readObject(bytes, part: name, into: &header, key: key) { parser, header, key throws(JSONParser.Failure) in
+        try readObject(bytes, part: name, into: &self, key: key) { parser, header, key throws(JSONParser.Failure) in
             let value = try parser.readValue()
             guard header.store(value, for: key) else { throw parser.failure("duplicate member name") }
         }
-        self = header
     }
 
-    private init() {}
+    /// A header without members, to be read into.
+    init() {}
+
+    /// Reads a header of plain JSON (``PlainJSONReader``) whose members are all ones read into
+    /// their own field, each once, holding a string (so no `crit`).
+    /// - Returns: False for any other header; the fields are then left partly filled.
+    mutating func readPlain(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var reader = PlainJSONReader(bytes)
+        return reader.readWholeObject { reader, name in
+            guard let member = Member(utf8: name), member != .crit, let value = reader.string() else { return false }
+            return self.store(.string(String(decoding: value, as: UTF8.self)), for: .member(member))
+        }
+    }
 
     /// Stores a member; false when the header has it already.
     private mutating func store(_ value: consuming JSONValue, for key: Key) -> Bool {

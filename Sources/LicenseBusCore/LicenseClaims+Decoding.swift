@@ -11,6 +11,11 @@ extension LicenseClaims {
     /// - Throws: ``LicenseError/Code/malformed`` when the payload is not a JSON object or a claim is
     ///   missing or of the wrong type.
     public init(payload: UnsafeRawBufferPointer) throws(LicenseError) {
+        // Real payloads are plain JSON, read fast; anything else is read again from the start.
+        if let claims = Self(plainPayload: payload) {
+            self = claims
+            return
+        }
         var slots = ClaimSlots()
         let key = { (name: UnsafeRawBufferPointer) -> ClaimSlots.Key in
             Claim(utf8: name).map(ClaimSlots.Key.claim) ?? .other(String(decoding: name, as: UTF8.self))
@@ -88,9 +93,9 @@ struct ClaimSlots {
     }
 
     private static func readAudience(_ parser: inout JSONParser) throws(JSONParser.Failure) -> ClaimSlot<Audience> {
-        if let single = try parser.readString() { return .typed(Audience(values: [single], isSingle: true)) }
+        if let single = try parser.readString() { return .typed(.single(single)) }
         return try Self.readStrings(&parser).flatMap { values in
-            values.isEmpty ? .received(.array([])) : .typed(Audience(values: values, isSingle: false))
+            values.isEmpty ? .received(.array([])) : .typed(.list(values))
         }
     }
 

@@ -5,7 +5,7 @@ public struct LicenseClaims: Sendable, Hashable {
     /// `iss`: who issued the license.
     public let issuer: String
     /// `aud`: the product ids the license is for (a single string becomes one element).
-    public let audience: [String]
+    public var audience: [String] { self.productIDs.values }
     /// `sub`: the customer id.
     public let subject: String
     /// `jti`: the license id.
@@ -31,7 +31,10 @@ public struct LicenseClaims: Sendable, Hashable {
         var all = self.others
         all["iss"] = .string(self.issuer)
         all["aud"] =
-            self.shape.audienceIsSingle ? .string(self.audience[0]) : .array(self.audience.map(JSONValue.string))
+            switch self.productIDs {
+            case .single(let value): .string(value)
+            case .list(let values): .array(values.map(JSONValue.string))
+            }
         all["sub"] = .string(self.subject)
         all["jti"] = .string(self.licenseID)
         all["iat"] = .integer(self.issuedAt)
@@ -45,18 +48,25 @@ public struct LicenseClaims: Sendable, Hashable {
         return all
     }
 
+    /// `aud` as received: one string or an array.
+    private let productIDs: Audience
     /// The claims not typed above, as received.
     private let others: [String: JSONValue]
     /// What the typed claims do not tell of the payload, so that ``all`` gives it back exactly.
     private let shape: Shape
 
     private struct Shape: Hashable {
-        /// `aud` was one string, not an array.
-        let audienceIsSingle: Bool
         /// `features` was present (it may be an empty array).
         let hasFeatures: Bool
         /// `limits` was present (it may be an empty object).
         let hasLimits: Bool
+    }
+
+    /// Whether `product` is one of the product ids of `aud`.
+    /// - Parameter product: A product id.
+    /// - Returns: Whether the license is for that product.
+    public func isFor(product: String) -> Bool {
+        self.productIDs.contains(product)
     }
 
     /// Whether the edition grants anything (it is not `community`).
@@ -83,6 +93,41 @@ public struct LicenseClaims: Sendable, Hashable {
         try self.init(taking: &slots)
     }
 
+    /// Claims read whole from a payload that holds every required claim, each of its type, and
+    /// no other member.
+    /// - Parameters:
+    ///   - features: nil when the payload has no `features`.
+    ///   - limits: nil when the payload has no `limits`.
+    init(
+        issuer: String,
+        productIDs: Audience,
+        subject: String,
+        licenseID: String,
+        issuedAt: Int64,
+        notBefore: Int64?,
+        expiresAt: Int64?,
+        gracePeriod: Int64?,
+        edition: String,
+        features: [String]?,
+        limits: [String: Int64]?,
+        customer: String?
+    ) {
+        self.issuer = issuer
+        self.productIDs = productIDs
+        self.subject = subject
+        self.licenseID = licenseID
+        self.issuedAt = issuedAt
+        self.notBefore = notBefore
+        self.expiresAt = expiresAt
+        self.gracePeriod = gracePeriod
+        self.edition = edition
+        self.features = features ?? []
+        self.limits = limits ?? [:]
+        self.customer = customer
+        self.others = [:]
+        self.shape = Shape(hasFeatures: features != nil, hasLimits: limits != nil)
+    }
+
     /// Types the claims found in a payload, checking them in the SPEC §5 order. Each slot's value
     /// is moved out, not copied, so `slots` is left empty.
     init(taking slots: inout ClaimSlots) throws(LicenseError) {
@@ -92,8 +137,7 @@ public struct LicenseClaims: Sendable, Hashable {
         self.issuer = try slots.iss.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredString(value, .iss)
         }
-        let audience = try slots.aud.take().resolve(ClaimTyping.audience)
-        self.audience = audience.values
+        self.productIDs = try slots.aud.take().resolve(ClaimTyping.audience)
         self.subject = try slots.sub.take().resolve { value throws(LicenseError) in
             try ClaimTyping.requiredString(value, .sub)
         }
@@ -118,11 +162,7 @@ public struct LicenseClaims: Sendable, Hashable {
         var others: [String: JSONValue] = [:]
         swap(&others, &slots.others)
         self.others = others
-        self.shape = Shape(
-            audienceIsSingle: audience.isSingle,
-            hasFeatures: hasFeatures,
-            hasLimits: hasLimits
-        )
+        self.shape = Shape(hasFeatures: hasFeatures, hasLimits: hasLimits)
     }
 
     private static func optionalInteger(_ slot: ClaimSlot<Int64>, _ claim: Claim) throws(LicenseError) -> Int64? {

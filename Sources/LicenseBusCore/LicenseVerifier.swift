@@ -87,7 +87,7 @@ public struct LicenseVerifier: Sendable {
                 hint: "check LICENSE_ISSUER"
             )
         }
-        if let audience = self.audience, !claims.audience.contains(audience) {
+        if let audience = self.audience, !claims.isFor(product: audience) {
             throw LicenseError(
                 .wrongAudience,
                 "the license is for \(claims.audience), not '\(audience)'",
@@ -112,8 +112,10 @@ public struct LicenseVerifier: Sendable {
         guard let type = header.type?.stringValue else {
             throw LicenseError(.wrongType, "the license header has no 'typ' of license+jwt")
         }
-        // RFC 7515 §4.1.9: compared case-insensitively; "application/" may be omitted.
-        guard type.equalsIgnoringASCIICase("license+jwt", optionalPrefix: "application/") else {
+        // RFC 7515 §4.1.9: compared case-insensitively; "application/" may be omitted. The
+        // exact form, which licenses carry, is a single comparison of two small strings.
+        guard type == "license+jwt" || type.equalsIgnoringASCIICase("license+jwt", optionalPrefix: "application/")
+        else {
             throw LicenseError(.wrongType, "the token's typ is '\(type)', not license+jwt")
         }
     }

@@ -99,8 +99,8 @@ struct ClaimDecodingTests {
     }
 }
 
-/// Random license payloads: a valid one, then a few random changes.
-private enum PayloadForge {
+/// Random license payloads: a valid one, then a few random changes (also used by the fast-path tests).
+enum PayloadForge {
     static let names = [
         "iss", "aud", "sub", "jti", "iat", "nbf", "exp", "grace", "edition", "features", "limits", "customer",
         "x-tier", "x-support-tier", "\\u0069ss", "custome\\u0072", "Iss", "iss ", "features2",
