@@ -64,10 +64,13 @@ struct CompactToken {
         self.ranges = ranges
     }
 
-    /// Lends the token's UTF-8 to `body`.
+    /// Lends the token's UTF-8 to `body`, in place: the text is contiguous UTF-8 since `init`, so
+    /// it is neither copied nor retained for the loan.
     func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        var text = self.text
-        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        guard let result = self.text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) else {
+            preconditionFailure("a compact token's text is contiguous UTF-8")
+        }
+        return result
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

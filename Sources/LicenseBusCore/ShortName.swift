@@ -20,11 +20,32 @@ struct ShortName: Equatable {
         self.init(bytes: name)
     }
 
+    /// The bytes in order from the lowest byte up, read with at most three loads.
     @inline(__always)
     private init(bytes: UnsafeRawBufferPointer) {
-        var packed: UInt64 = 0
-        for byte in bytes { packed = packed << 8 | UInt64(byte) }
-        self.packed = packed
         self.count = bytes.count
+        guard let base = bytes.baseAddress else {
+            self.packed = 0
+            return
+        }
+        if bytes.count == 8 {
+            self.packed = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+            return
+        }
+        var packed: UInt64 = 0
+        var offset = 0
+        if bytes.count & 4 != 0 {
+            packed = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            offset = 4
+        }
+        if bytes.count & 2 != 0 {
+            let pair = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            packed |= UInt64(pair) << (offset * 8)
+            offset += 2
+        }
+        if bytes.count & 1 != 0 {
+            packed |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << (offset * 8)
+        }
+        self.packed = packed
     }
 }

@@ -19,7 +19,7 @@ final class EVPKey: @unchecked Sendable {
     /// Lends `body` a verification context for `scheme` from this key's pool.
     func withVerifyContext<Result>(
         scheme: RSASignatureScheme,
-        _ body: (OpaquePointer) throws -> Result
+        _ body: (VerifyContext) throws -> Result
     ) throws
         -> Result
     {

@@ -34,10 +34,13 @@ extension RSAPublicKey {
         scheme: RSASignatureScheme
     ) throws -> Bool {
         let digest = scheme.digest
-        // The digest lives on the stack: no allocation between the message and the RSA operation.
+        // The digest lives on the stack, hashed with the lent context's digest context: no
+        // allocation between the message and the RSA operation.
         return try withUnsafeTemporaryAllocation(byteCount: digest.byteCount, alignment: 1) { buffer in
-            digest.hash(message, into: buffer)
-            return try self.isValidSignature(signature, forDigest: UnsafeRawBufferPointer(buffer), scheme: scheme)
+            try self.key.withVerifyContext(scheme: scheme) { context in
+                digest.hash(message, into: buffer, with: context.digest)
+                return Self.isValidSignature(signature, forDigest: UnsafeRawBufferPointer(buffer), with: context)
+            }
         }
     }
 
@@ -55,17 +58,25 @@ extension RSAPublicKey {
         scheme: RSASignatureScheme
     ) throws -> Bool {
         try self.key.withVerifyContext(scheme: scheme) { context in
-            let result = EVP_PKEY_verify(
-                context,
-                signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                signature.count,
-                digest.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                digest.count
-            )
-            // A bad signature leaves reasons on the queue; they are not errors of ours.
-            if result != 1 { OpenSSLErrorQueue.clear() }
-            return result == 1
+            Self.isValidSignature(signature, forDigest: digest, with: context)
         }
+    }
+
+    private static func isValidSignature(
+        _ signature: UnsafeRawBufferPointer,
+        forDigest digest: UnsafeRawBufferPointer,
+        with context: VerifyContext
+    ) -> Bool {
+        let result = EVP_PKEY_verify(
+            context.pointer,
+            signature.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            signature.count,
+            digest.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            digest.count
+        )
+        // A bad signature leaves reasons on the queue; they are not errors of ours.
+        if result != 1 { OpenSSLErrorQueue.clear() }
+        return result == 1
     }
 
     /// Verifies an RSA signature over `message`.
@@ -160,6 +171,23 @@ extension SignatureDigest {
         )
         // Hashing an in-memory buffer cannot fail short of memory exhaustion.
         precondition(ok == 1 && Int(length) == self.byteCount, "EVP_Digest failed")
+    }
+
+    /// Hashes `message` with this digest into `output`, exactly ``byteCount`` bytes long, with
+    /// `context` (an `EVP_MD_CTX` the caller owns and reuses).
+    func hash(
+        _ message: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer,
+        with context: OpaquePointer
+    ) {
+        precondition(output.count == self.byteCount, "the digest buffer has the wrong size")
+        var length: UInt32 = 0
+        let ok =
+            EVP_DigestInit_ex2(context, self.evp, nil) == 1
+            && EVP_DigestUpdate(context, message.baseAddress, message.count) == 1
+            && EVP_DigestFinal_ex(context, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1
+        // Hashing an in-memory buffer cannot fail short of memory exhaustion.
+        precondition(ok && Int(length) == self.byteCount, "EVP_Digest failed")
     }
 
     /// The fetched OpenSSL digest.

@@ -141,4 +141,42 @@ struct RSAKeyTests {
         #expect(try !verifies(Array(SHA256.hash(message).prefix(31))))
         #expect(try !verifies([]))
     }
+
+    @Test(
+        "one key checks messages of every length in turn, from four threads at once: each message is hashed alone",
+        arguments: [RSASignatureScheme.pkcs1v15(.sha256), .pss(.sha256)]
+    )
+    func reusedContexts(scheme: RSASignatureScheme) async throws {
+        let key = SampleKeys.vendorPrivate
+        // Lengths around SHA-256's 64-byte block, so that a digest context not set up anew for
+        // each message (state left from the one before) would fail the check.
+        let messages = (0..<130).map { length in (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ length) } }
+        let signatures = try messages.map { try key.signature(for: $0, scheme: scheme) }
+        let failures = await withTaskGroup(of: Int.self) { group in
+            for thread in 0..<4 {
+                group.addTask {
+                    var failures = 0
+                    for round in 0..<3 {
+                        for index in messages.indices {
+                            let other = (index + thread + round + 1) % messages.count
+                            let valid = try? key.publicKey.isValidSignature(
+                                signatures[index],
+                                for: messages[index],
+                                scheme: scheme
+                            )
+                            let crossed = try? key.publicKey.isValidSignature(
+                                signatures[other],
+                                for: messages[index],
+                                scheme: scheme
+                            )
+                            if valid != true || crossed != false { failures += 1 }
+                        }
+                    }
+                    return failures
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+    }
 }
