@@ -1,3 +1,5 @@
+internal import LicenseBusJSON
+
 /// A fast reader for the plain JSON that real token parts hold: objects and arrays of strings of
 /// ASCII without escapes, and of non-negative integers.
 ///
@@ -65,14 +67,9 @@ struct PlainJSONReader {
     mutating func string() -> UnsafeRawBufferPointer? {
         guard self.take(UInt8(ascii: "\"")), let base = self.bytes.baseAddress else { return nil }
         let start = self.index
-        let ones: UInt64 = 0x0101_0101_0101_0101
         while self.index + 8 <= self.bytes.count {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: self.index, as: UInt64.self))
-            // Per byte, the high bit is set for a quote, a backslash, a control byte or non-ASCII;
-            // a borrow only reaches the bytes above such a byte, so the lowest one is the first.
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let special = ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones) | word) & (ones &* 0x80)
+            let special = JSONParser.specialBytes(in: word)
             if special != 0 {
                 self.index += special.trailingZeroBitCount >> 3
                 return self.endString(from: start)

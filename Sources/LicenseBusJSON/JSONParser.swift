@@ -264,16 +264,9 @@ public struct JSONParser {
     /// character or non-ASCII (or to the end): eight bytes at a time, then byte by byte.
     private mutating func skipPlainASCII() {
         guard let base = self.bytes.baseAddress else { return }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
         while self.index + 8 <= self.bytes.count {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: self.index, as: UInt64.self))
-            // Per byte: b - 0x20 borrows (sets the high bit) for b < 0x20, and (b ^ c) - 1 for
-            // b == c; a high bit in `word` itself (non-ASCII) counts too. A borrow only reaches
-            // the bytes above a special one, so the lowest flagged byte is the first special byte.
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let special = ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones) | word) & highBits
+            let special = Self.specialBytes(in: word)
             guard special == 0 else {
                 self.index += special.trailingZeroBitCount >> 3
                 return
@@ -285,6 +278,22 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return }
             self.index += 1
         }
+    }
+
+    /// Flags the bytes of eight string bytes (the first in the lowest byte) that end a plain run
+    /// of string content: a quote, a backslash, a control byte, or non-ASCII.
+    /// - Parameter word: Eight bytes of a string, loaded little-endian.
+    /// - Returns: The high bit of each such byte set, and possibly of bytes above the first one;
+    ///   so the lowest set bit is in the first such byte, and zero means there is none.
+    @inlinable
+    public static func specialBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // Per byte: b - 0x20 borrows (sets the high bit) for b < 0x20, and (b ^ c) - 1 for
+        // b == c; a high bit in `word` itself (non-ASCII) counts too. A borrow only reaches the
+        // bytes above a special one, so the lowest flagged byte is the first special byte.
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        return ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones) | word) & (ones &* 0x80)
     }
 
     private static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
