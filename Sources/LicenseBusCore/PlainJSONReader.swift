@@ -6,9 +6,10 @@ internal import LicenseBusJSON
 /// It accepts no text that ``LicenseBusJSON/JSONParser`` refuses, and reads what it accepts to
 /// the same values. On anything else (an escape, non-ASCII, a negative or non-integer number,
 /// `true`, an unknown member, any fault) it gives up, and the caller reads the part again with
-/// the full parser, which gives the exact value or error. So it only ever saves time: a license
-/// header and payload are read by it in about a third of the full parser's instructions, because it
-/// makes no ``LicenseBusJSON/JSONValue``s and calls no closures through another module.
+/// the full parser, which gives the exact value or error. So it only ever saves time: the
+/// benchmark's license payload is read into its claims in 5,200 instructions through it, against
+/// 11,600 through the full reader, because it makes no ``LicenseBusJSON/JSONValue``s and calls no
+/// closures through another module.
 struct PlainJSONReader {
     private let bytes: UnsafeRawBufferPointer
     /// The offset of the next byte to read.

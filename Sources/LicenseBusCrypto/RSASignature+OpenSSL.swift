@@ -187,7 +187,7 @@ extension SignatureDigest {
             && EVP_DigestUpdate(context, message.baseAddress, message.count) == 1
             && EVP_DigestFinal_ex(context, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1
         // Hashing an in-memory buffer cannot fail short of memory exhaustion.
-        precondition(ok && Int(length) == self.byteCount, "EVP_Digest failed")
+        precondition(ok && Int(length) == self.byteCount, "EVP_DigestInit_ex2, Update or Final_ex failed")
     }
 
     /// The fetched OpenSSL digest.
